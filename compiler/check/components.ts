@@ -1,0 +1,195 @@
+// Rules on each component by itself: its kind, its properties' names, types, units, ranges
+// and allowed values, and the properties it requires.
+import { kindsOf } from '../catalog/index.js';
+import type { ComponentSpec, PropertySpec } from '../catalog/types.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Agent, Component } from '../model.js';
+import { propOf } from '../model.js';
+import { suggest } from '../util/suggest.js';
+import { toFlumeText } from '../values.js';
+
+const categoryWord: Record<Component['category'], string> = {
+  source: 'source',
+  channel: 'channel',
+  sink: 'sink',
+  interceptor: 'interceptor',
+  selector: 'channel selector',
+  sinkProcessor: 'sink processor',
+  serializer: 'serializer',
+  configFilter: 'config filter',
+};
+
+/** Keys that the language writes with its own syntax; they are not properties. */
+const structuralKeys: Record<string, string> = {
+  type: 'the kind is written after the colon: `source r1 : netcat`',
+  channels: 'connect a source with an arrow: `r1 -> c1, c2`',
+  channel: 'connect a sink with an arrow: `c1 -> k1`',
+  interceptors: 'attach interceptors with a pipe: `r1 | timestamp -> c1`',
+  'selector.type': 'route with `r1 -> route header "h" { ... }`, or give selector options after the channels: `r1 -> c1, c2 with { type = load_balancing }`',
+};
+
+export function allComponents(agent: Agent): Component[] {
+  const out: Component[] = [];
+  for (const s of agent.sources) {
+    out.push(s);
+    if (s.selector) out.push(s.selector);
+    // Declared interceptors are checked once, at their declaration.
+    for (const i of s.interceptors) if (!isDeclaredCopy(agent, i)) out.push(i);
+  }
+  out.push(...agent.channels, ...agent.sinks, ...agent.interceptorDecls.values(), ...agent.filters);
+  for (const g of agent.groups) out.push(g.processor);
+  return out;
+}
+
+function isDeclaredCopy(agent: Agent, c: Component): boolean {
+  for (const d of agent.interceptorDecls.values()) if (d.props === c.props) return true;
+  return false;
+}
+
+export function checkComponents(agent: Agent, diagnostics: Diagnostic[]): void {
+  for (const c of allComponents(agent)) checkComponent(c, diagnostics, !agent.hasSyntaxErrors);
+}
+
+function checkComponent(c: Component, diagnostics: Diagnostic[], complete: boolean): void {
+  if (!c.spec) {
+    if (!c.isClassName) diagnostics.push(unknownKind(c));
+    // A custom class: its properties are its own business, but a duration or size still has no unit.
+    for (const p of c.props) {
+      if (!p.broken && (p.value.t === 'duration' || p.value.t === 'size')) {
+        const conv = toFlumeText(p.value, undefined, { kind: 'reference' });
+        if (!conv.ok) diagnostics.push({ severity: 'error', ...conv.error, span: p.value.span, help: [`${c.name} is a custom component, so flowc does not know its units; write the number Flume expects`] });
+      }
+    }
+    return;
+  }
+  const spec = c.spec;
+  for (const p of c.props) {
+    if (p.broken || (p.key === 'to' && spec.connects)) continue;
+    if (!p.spec) {
+      diagnostics.push(unknownProperty(c, spec, p.key, p.keySpan));
+      continue;
+    }
+    if (p.spec.deprecated) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'FLOW028',
+        message: `\`${p.key}\` of ${categoryWord[c.category]} \`${c.name}\` is deprecated`,
+        span: p.keySpan,
+        label: 'deprecated',
+        help: [p.spec.deprecated],
+      });
+    }
+    const conv = toFlumeText(p.value, p.spec, { kind: 'reference' });
+    if (!conv.ok) diagnostics.push({ severity: 'error', ...conv.error, span: p.value.span });
+  }
+  // After a syntax error a property may be missing only because it did not parse.
+  if (complete) checkRequired(c, spec, diagnostics);
+}
+
+function unknownKind(c: Component): Diagnostic {
+  const word = categoryWord[c.category];
+  const names = kindsOf(c.category).flatMap((k) => [k.kind, ...k.aliases]);
+  const guess = suggest(c.type, names);
+  const help = guess
+    ? [`did you mean \`${guess}\`?`]
+    : [`known ${word} kinds: ${kindsOf(c.category).map((k) => k.kind).join(', ')}`];
+  help.push(`for a custom ${word}, give its class name as a string: \`"com.example.My${capitalize(c.category)}"\``);
+  return {
+    severity: 'error',
+    code: 'FLOW020',
+    message: `unknown ${word} kind \`${c.type}\``,
+    span: c.typeSpan,
+    label: `not a ${word} kind`,
+    help,
+  };
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function unknownProperty(c: Component, spec: ComponentSpec, key: string, span: Diagnostic['span']): Diagnostic {
+  const word = categoryWord[c.category];
+  const structural = structuralKeys[key] ?? (key.startsWith('selector.') ? structuralKeys['selector.type'] : key.startsWith('interceptors.') ? structuralKeys.interceptors : undefined);
+  if (structural && (c.role === 'source' || c.role === 'sink')) {
+    return {
+      severity: 'error',
+      code: 'FLOW030',
+      message: `\`${key}\` is not written as a property in .flow`,
+      span,
+      label: 'written with flow syntax instead',
+      help: [structural],
+    };
+  }
+  const byGuideName = spec.properties.find((p) => p.guideName === key);
+  if (byGuideName) {
+    return {
+      severity: 'warning',
+      code: 'FLOW021',
+      message: `${word} \`${c.name}\` (${spec.kind}) reads \`${byGuideName.name}\`, not \`${key}\``,
+      span,
+      label: 'Flume ignores this key',
+      help: [`Flume's user guide says \`${key}\`, but its code reads \`${byGuideName.name}\`; rename it`],
+    };
+  }
+  const names = spec.properties.map((p) => p.name).filter((n) => !n.includes('<') && !n.endsWith('*'));
+  const guess = suggest(key, names) ?? suggestPattern(key, spec.properties);
+  const d: Diagnostic = {
+    severity: 'warning',
+    code: 'FLOW021',
+    message: `unknown property \`${key}\` for ${word} \`${c.name}\` (${spec.kind})`,
+    span,
+    label: 'unknown property',
+    notes: ['Flume ignores properties it does not know'],
+  };
+  if (guess) d.help = [`did you mean \`${guess}\`?`];
+  return d;
+}
+
+/** For keys like `hdfs.rolInterval`, suggest within the same prefix. */
+function suggestPattern(key: string, properties: readonly PropertySpec[]): string | undefined {
+  const dot = key.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const prefix = key.slice(0, dot + 1);
+  const rest = key.slice(dot + 1);
+  const same = properties.filter((p) => p.name.startsWith(prefix)).map((p) => p.name.slice(prefix.length)).filter((n) => !n.includes('.'));
+  const g = suggest(rest, same);
+  return g ? prefix + g : undefined;
+}
+
+function checkRequired(c: Component, spec: ComponentSpec, diagnostics: Diagnostic[]): void {
+  const linked = spec.connects && propOf(c, 'to');
+  for (const ps of spec.properties) {
+    if (!ps.required || ps.name.includes('<') || ps.name.endsWith('*')) continue;
+    if (propOf(c, ps.name)) continue;
+    if (linked && (ps.name === spec.connects!.hostProperty || ps.name === spec.connects!.portProperty)) continue;
+    const help = [`add \`${ps.name} = ${exampleValue(ps)}\``];
+    if (spec.connects && (ps.name === spec.connects.hostProperty || ps.name === spec.connects.portProperty)) {
+      help.push('or link it to a source of another agent: `to = agent.source`');
+    }
+    diagnostics.push({
+      severity: 'error',
+      code: 'FLOW022',
+      message: `${categoryWord[c.category]} \`${c.name}\` (${spec.kind}) is missing the required property \`${ps.name}\``,
+      span: c.nameSpan,
+      label: `needs \`${ps.name}\``,
+      help,
+      notes: [ps.doc],
+    });
+  }
+}
+
+function exampleValue(ps: PropertySpec): string {
+  if (ps.values && ps.values.length > 0) return ps.values[0]!;
+  switch (ps.type) {
+    case 'int':
+    case 'long':
+      return ps.unit === 'seconds' ? '30s' : ps.unit === 'milliseconds' ? '500ms' : ps.unit === 'bytes' ? '64MB' : '...';
+    case 'boolean':
+      return 'true';
+    case 'list':
+      return '[...]';
+    default:
+      return '"..."';
+  }
+}

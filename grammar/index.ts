@@ -1,0 +1,96 @@
+// Parsing a .flow file: text → tokens → AST, with every problem as a diagnostic.
+// Never throws: whatever the input, the result is a well-typed (possibly empty) tree.
+import type { IToken } from 'chevrotain';
+import type { FlowFile } from './ast.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import * as T from './lexer.js';
+import { flowParser } from './parser.js';
+import { LineMap } from './positions.js';
+import { describeProblem, describeRecognitionError, Tokens } from './syntax-errors.js';
+
+export interface ParseResult {
+  file: FlowFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Deeper nesting than this is refused before parsing: the parser recurses once per level. */
+export const MAX_NESTING = 200;
+/** A file in a bad state (or not a .flow file at all) gets this many syntax errors, no more. */
+export const MAX_SYNTAX_ERRORS = 100;
+
+export function parseFlow(text: string, path: string): ParseResult {
+  const lines = new LineMap(path, text);
+  const file: FlowFile = { kind: 'File', path, text, items: [], comments: [], span: lines.span(0, text.length) };
+  try {
+    const lexed = lexAndLimit(text, lines);
+    file.comments = lexed.comments;
+    const parsed = flowParser.parse(lexed.tokens, lines);
+    file.items = parsed.items;
+    const tokens = new Tokens(lexed.tokens, text, lines);
+    const syntax = [
+      ...lexed.diagnostics,
+      ...parsed.errors.map((e) => describeRecognitionError(e, tokens)),
+      ...parsed.problems.map((p) => describeProblem(p, tokens)),
+    ];
+    return { file, diagnostics: byPosition([...limitSyntaxErrors(syntax), ...parsed.buildDiagnostics]) };
+  } catch (e) {
+    // Only a bug (or a stack overflow we did not foresee) gets here; still, report, don't crash.
+    const reason = e instanceof RangeError ? 'the file is nested too deeply' : `internal error: ${String(e)}`;
+    return {
+      file: { ...file, items: [] },
+      diagnostics: [{ severity: 'error', code: 'FLOW002', message: `could not parse this file: ${reason}`, span: lines.span(0, 0) }],
+    };
+  }
+}
+
+function lexAndLimit(text: string, lines: LineMap) {
+  const lexed = T.lexFlow(text, lines);
+  const tooDeep = firstTooDeep(lexed.tokens);
+  if (tooDeep === undefined) return lexed;
+  const at = lexed.tokens[tooDeep]!;
+  lexed.diagnostics.push({
+    severity: 'error',
+    code: 'FLOW002',
+    message: `brackets nest more than ${MAX_NESTING} levels deep here; the rest of the file is not parsed`,
+    span: lines.span(at.startOffset, T.tokenEnd(at)),
+    label: 'too deep',
+  });
+  return { ...lexed, tokens: lexed.tokens.slice(0, tooDeep) };
+}
+
+function firstTooDeep(tokens: IToken[]): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === T.LCurly || type === T.LBracket || type === T.LParen) {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((type === T.RCurly || type === T.RBracket || type === T.RParen) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * One syntax error per line: a second one on the same line is nearly always a consequence of
+ * the first (and the first is what to fix). Past a limit, the rest are dropped.
+ */
+function limitSyntaxErrors(diagnostics: Diagnostic[]): Diagnostic[] {
+  const kept: Diagnostic[] = [];
+  let lastLine = -1;
+  for (const d of byPosition(diagnostics)) {
+    const line = d.span?.start.line ?? 0;
+    if (line === lastLine) continue;
+    lastLine = line;
+    kept.push(d);
+  }
+  if (kept.length <= MAX_SYNTAX_ERRORS) return kept;
+  const shown = kept.slice(0, MAX_SYNTAX_ERRORS);
+  const last = shown[shown.length - 1]!;
+  shown[shown.length - 1] = { ...last, notes: [...(last.notes ?? []), `${kept.length - MAX_SYNTAX_ERRORS} more syntax errors are not shown`] };
+  return shown;
+}
+
+function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => (a.span?.start.offset ?? 0) - (b.span?.start.offset ?? 0));
+}
+
+export type { FlowFile } from './ast.js';

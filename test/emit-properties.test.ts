@@ -1,0 +1,40 @@
+// The properties target, end to end on every example: the output matches its golden file,
+// and an independent reading of it finds nothing that Flume would drop or ignore.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emitProperties } from '../compiler/emit/properties.js';
+import { compileText } from '../compiler/program.js';
+import { parseProperties } from '../compiler/properties/reader.js';
+import { expectBaseline } from './helpers/baseline.js';
+import { unacceptedKeys } from './helpers/flume-keys.js';
+
+const examples = readdirSync('examples').filter((f) => f.endsWith('.flow')).sort();
+
+describe('properties target on the examples', () => {
+  it('covers at least 8 examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+  });
+
+  for (const name of examples) {
+    describe(name, () => {
+      const path = join('examples', name);
+      const result = compileText(readFileSync(path, 'utf8'), path);
+
+      it('checks without errors', () => {
+        expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      });
+
+      for (const file of emitProperties(result.program)) {
+        it(`emits ${file.name} as in its golden file`, () => {
+          expectBaseline(join('test/golden/properties', name.replace(/\.flow$/, ''), file.name), file.text);
+        });
+
+        it(`emits ${file.name} with only keys Flume accepts`, () => {
+          expect(unacceptedKeys(file.text)).toEqual([]);
+          expect(parseProperties(file.text).problems).toEqual([]);
+        });
+      }
+    });
+  }
+});
