@@ -391,7 +391,8 @@ class AgentResolver {
       return name;
     };
     for (const step of steps) {
-      const declared = !step.target.isClassName ? this.agent.interceptorDecls.get(step.target.name) : undefined;
+      // A declared interceptor may have a quoted name, which reads like a class-name string.
+      const declared = this.agent.interceptorDecls.get(step.target.name);
       if (declared) {
         this.agent.usedInterceptors.add(declared.name);
         if (step.body) {

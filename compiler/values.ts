@@ -142,8 +142,10 @@ function rangeError(spec: PropertySpec, text: string, what: string, help: string
 function convertString(parts: StringPart[], spec: PropertySpec | undefined, envMode: EnvMode): Conversion {
   const hasEnv = parts.some((p) => typeof p !== 'string');
   const text = parts.map((p) => (typeof p === 'string' ? p : envText(p, envMode))).join('');
-  // A value read from the environment cannot be checked until it is known.
+  // A value read from the environment cannot be checked until it is known; nor can one with a
+  // `${...}` placeholder, which Flume substitutes when it loads the file.
   if (hasEnv && envMode.kind === 'reference') return ok(text);
+  if (parts.some((p) => typeof p === 'string' && p.includes('${'))) return ok(text);
   if (!spec) return ok(text);
   switch (spec.type) {
     case 'string':

@@ -82,13 +82,15 @@ export class AstBuilder {
   // ---- Names ------------------------------------------------------------------------------
 
   ident(t: Tok): A.Ident | undefined {
-    return real(t) ? { kind: 'Ident', name: t.image, span: this.tokenSpan(t) } : undefined;
+    if (!real(t)) return undefined;
+    const name = t.tokenType === T.StringTok ? this.stringValue(t) : t.image;
+    return { kind: 'Ident', name, span: this.tokenSpan(t) };
   }
 
   /** A declared name; a keyword is reported but kept, so that uses of the name still resolve. */
   private declaredName(t: Tok, what: string): A.Ident | undefined {
     const ident = this.ident(t);
-    if (ident && T.isKeyword(t!)) {
+    if (ident && t!.tokenType !== T.StringTok && T.isKeyword(t!)) {
       this.error('FLOW005', ident.span, `\`${ident.name}\` is a keyword and cannot name ${what}; choose another name`, 'keyword');
     }
     return ident;
@@ -105,7 +107,7 @@ export class AstBuilder {
   agent(agentToken: Tok, nameToken: Tok, host: A.Expr | undefined, items: A.AgentItem[], close: Tok): A.AgentDecl | undefined {
     const name = this.declaredName(nameToken, 'an agent');
     if (!name) return undefined;
-    const span = this.cover(agentToken, name, host, ...items, close);
+    const span = this.cover(agentToken, name, host, items.at(-1), close);
     const agent: A.AgentDecl = { kind: 'Agent', name, items, span };
     if (host) agent.host = host;
     return agent;
@@ -131,7 +133,7 @@ export class AstBuilder {
 
   block(open: Tok, entries: A.Entry[], close: Tok): A.Block | undefined {
     if (!real(open)) return undefined;
-    return { kind: 'Block', entries, span: this.cover(open, ...entries, close) };
+    return { kind: 'Block', entries, span: this.cover(open, entries.at(-1), close) };
   }
 
   entry(key: A.KeyPath | undefined, value: A.Expr | A.Block | undefined): A.Entry | undefined {
@@ -140,14 +142,16 @@ export class AstBuilder {
   }
 
   keyPath(segmentTokens: Tok[]): A.KeyPath | undefined {
-    const segments = complete(
-      segmentTokens.map((t): A.Ident | undefined =>
-        real(t) ? { kind: 'Ident', name: T.isString(t) ? this.stringValue(t) : t.image, span: this.tokenSpan(t) } : undefined,
-      ),
-    );
-    if (!segments || segments.length === 0) return undefined;
-    const text = segments.length === 1 ? segments[0]!.name : segments.map((s) => s.name).join('.');
-    return { kind: 'KeyPath', segments, text, span: this.cover(segments[0], segments[segments.length - 1]) };
+    const segments: A.Ident[] = [];
+    for (const t of segmentTokens) {
+      if (!real(t)) return undefined;
+      segments.push({ kind: 'Ident', name: T.isString(t) ? this.stringValue(t) : t.image, span: this.tokenSpan(t) });
+    }
+    if (segments.length === 0) return undefined;
+    const first = segments[0]!;
+    if (segments.length === 1) return { kind: 'KeyPath', segments, text: first.name, span: first.span };
+    const text = segments.map((s) => s.name).join('.');
+    return { kind: 'KeyPath', segments, text, span: this.cover(first, segments[segments.length - 1]) };
   }
 
   // ---- Expressions ------------------------------------------------------------------------
@@ -163,24 +167,23 @@ export class AstBuilder {
 
   literal(t: Tok): A.Expr | undefined {
     if (!real(t)) return undefined;
-    const span = this.tokenSpan(t);
     switch (t.tokenType) {
       case T.StringTok:
       case T.UnterminatedString:
-        return { kind: 'String', value: this.stringValue(t), raw: false, span };
+        return { kind: 'String', value: this.stringValue(t), raw: false, span: this.tokenSpan(t) };
       case T.RawString:
       case T.UnterminatedRawString:
-        return { kind: 'String', value: decodeRawString(t.image, t.tokenType === T.RawString), raw: true, span };
+        return { kind: 'String', value: decodeRawString(t.image, t.tokenType === T.RawString), raw: true, span: this.tokenSpan(t) };
       case T.True:
       case T.False:
-        return { kind: 'Bool', value: t.tokenType === T.True, span };
+        return { kind: 'Bool', value: t.tokenType === T.True, span: this.tokenSpan(t) };
       case T.Duration: {
         const d = decodeDuration(t.image);
-        return d.ok ? { kind: 'Duration', ...d.value, text: t.image, span } : this.literalError(t, d.problem);
+        return d.ok ? { kind: 'Duration', ...d.value, text: t.image, span: this.tokenSpan(t) } : this.literalError(t, d.problem);
       }
       case T.Size: {
         const s = decodeSize(t.image);
-        return s.ok ? { kind: 'Size', ...s.value, text: t.image, span } : this.literalError(t, s.problem);
+        return s.ok ? { kind: 'Size', ...s.value, text: t.image, span: this.tokenSpan(t) } : this.literalError(t, s.problem);
       }
       default:
         return this.number(t);
@@ -190,7 +193,7 @@ export class AstBuilder {
   number(t: Tok): A.NumberLit | undefined {
     if (!real(t)) return undefined;
     if (t.tokenType === T.BadQuantity) return this.literalError(t, explainBadQuantity(t.image));
-    const n = decodeNumber(t.image);
+    const n = decodeNumber(t.image, t.tokenType === T.Integer);
     if (!n.ok) return this.literalError(t, n.problem);
     return { kind: 'Number', value: n.value.value, text: t.image, isInteger: n.value.isInteger, span: this.tokenSpan(t) };
   }
@@ -209,7 +212,7 @@ export class AstBuilder {
     const callee = this.ident(calleeToken);
     const all = complete(args);
     if (!callee || !all) return undefined;
-    return { kind: 'Call', callee, args: all, span: this.cover(callee, ...all, close) };
+    return { kind: 'Call', callee, args: all, span: this.cover(callee, all.at(-1), close) };
   }
 
   ref(segmentTokens: Tok[]): A.RefExpr | undefined {
@@ -222,7 +225,7 @@ export class AstBuilder {
   list(open: Tok, items: (A.Expr | undefined)[], close: Tok): A.ListExpr | undefined {
     const all = complete(items);
     if (!real(open) || !all) return undefined;
-    return { kind: 'List', items: all, span: this.cover(open, ...all, close) };
+    return { kind: 'List', items: all, span: this.cover(open, all.at(-1), close) };
   }
 
   // ---- Flows ------------------------------------------------------------------------------
@@ -232,7 +235,7 @@ export class AstBuilder {
     const interceptors = complete(pipes);
     const allStages = complete(stages);
     if (!head || !interceptors || !allStages || allStages.length === 0) return undefined;
-    return { kind: 'Flow', head, interceptors, stages: allStages, span: this.cover(head, ...allStages) };
+    return { kind: 'Flow', head, interceptors, stages: allStages, span: this.cover(head, allStages.at(-1)) };
   }
 
   pipe(target: A.TypeRef | undefined, body: A.Block | undefined): A.PipeStep | undefined {
@@ -259,7 +262,7 @@ export class AstBuilder {
   route(routeToken: Tok, headerToken: Tok, cases: A.RouteCase[], close: Tok, options: A.Block | undefined): A.RouteStage | undefined {
     const header = this.string(headerToken);
     if (!header) return undefined;
-    const span = this.cover(routeToken, header, ...cases, close, options);
+    const span = this.cover(routeToken, header, cases.at(-1), close, options);
     const route: A.RouteStage = { kind: 'Route', header, cases, span };
     if (options) route.options = options;
     return route;
@@ -268,7 +271,7 @@ export class AstBuilder {
   routeCase(valueToken: Tok, targets: (A.Target | undefined)[]): A.RouteCase | undefined {
     const all = complete(targets);
     if (!real(valueToken) || !all || all.length === 0) return undefined;
-    const span = this.cover(valueToken, ...all);
+    const span = this.cover(valueToken, all.at(-1));
     if (valueToken.tokenType === T.Default) {
       return { kind: 'RouteCase', defaultSpan: this.tokenSpan(valueToken), targets: all, span };
     }
@@ -291,7 +294,7 @@ export class AstBuilder {
       policy: policyToken.tokenType === T.Failover ? 'failover' : 'balance',
       policySpan: this.tokenSpan(policyToken),
       members: all,
-      span: this.cover(policyToken, close, options),
+      span: this.cover(policyToken, name, all.at(-1), close, options),
     };
     if (name) group.name = name;
     if (options) group.options = options;

@@ -13,8 +13,11 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Deeper nesting than this is refused before parsing: the parser recurses once per level. */
-export const MAX_NESTING = 200;
+/**
+ * Deeper nesting than this is refused before parsing: the parser recurses through several
+ * rules per level, and real configurations nest a handful of levels, not fifty.
+ */
+export const MAX_NESTING = 50;
 /** A file in a bad state (or not a .flow file at all) gets this many syntax errors, no more. */
 export const MAX_SYNTAX_ERRORS = 100;
 
@@ -32,10 +35,17 @@ export function parseFlow(text: string, path: string): ParseResult {
       ...parsed.errors.map((e) => describeRecognitionError(e, tokens)),
       ...parsed.problems.map((p) => describeProblem(p, tokens)),
     ];
-    return { file, diagnostics: byPosition([...limitSyntaxErrors(syntax), ...parsed.buildDiagnostics]) };
+    const kept = limitSyntaxErrors(syntax.filter((d) => !isConsequenceOfLexing(d, lexed)));
+    if (parsed.stoppedAt && kept.length > 0) {
+      const line = lines.lineOf(parsed.stoppedAt.startOffset);
+      const last = kept[kept.length - 1]!;
+      kept[kept.length - 1] = { ...last, notes: [...(last.notes ?? []), `there are too many syntax errors: the parser stopped at line ${line}`] };
+    }
+    return { file, diagnostics: byPosition([...kept, ...parsed.buildDiagnostics]) };
   } catch (e) {
-    // Only a bug (or a stack overflow we did not foresee) gets here; still, report, don't crash.
-    const reason = e instanceof RangeError ? 'the file is nested too deeply' : `internal error: ${String(e)}`;
+    // Only a bug, or a stack overflow we did not foresee (a regular expression on a token of
+    // megabytes can do it), gets here; still, report, don't crash.
+    const reason = e instanceof RangeError ? 'it is nested too deeply or holds a token too long' : `internal error: ${String(e)}`;
     return {
       file: { ...file, items: [] },
       diagnostics: [{ severity: 'error', code: 'FLOW002', message: `could not parse this file: ${reason}`, span: lines.span(0, 0) }],
@@ -67,6 +77,14 @@ function firstTooDeep(tokens: IToken[]): number | undefined {
     } else if ((type === T.RCurly || type === T.RBracket || type === T.RParen) && depth > 0) depth--;
   }
   return undefined;
+}
+
+/** A parse error right after an unterminated string, or anywhere after an unterminated comment. */
+function isConsequenceOfLexing(d: Diagnostic, lexed: T.LexResult): boolean {
+  if (d.code !== 'FLOW002' || !d.span) return false;
+  const { line, offset } = d.span.start;
+  if (lexed.unterminatedCommentAt !== undefined && offset > lexed.unterminatedCommentAt) return true;
+  return lexed.unterminatedLines.has(line) || lexed.unterminatedLines.has(line - 1);
 }
 
 /**

@@ -202,24 +202,43 @@ export interface LexResult {
   tokens: IToken[];
   comments: Comment[];
   diagnostics: Diagnostic[];
+  /**
+   * Lines where an unterminated string swallowed the rest of the line (and, say, the `}` on
+   * it): syntax errors on these lines and the next are consequences, not news.
+   */
+  unterminatedLines: Set<number>;
+  /** Where an unterminated block comment starts: everything after it is comment. */
+  unterminatedCommentAt?: number;
 }
+
+const MAX_ERROR_LINES = 200;
 
 export function lexFlow(text: string, lines: LineMap): LexResult {
   const result = flowLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [];
 
+  // Binary input yields an error every few bytes; a few hundred lines' worth is plenty, as
+  // only the first hundred lines with errors are ever shown.
+  let errorLines = 0;
+  let lastLine = 0;
   for (const error of result.errors) {
+    const line = lines.lineOf(error.offset);
+    if (line !== lastLine && ++errorLines > MAX_ERROR_LINES) break;
+    lastLine = line;
     const offset = error.offset;
     const length = Math.max(1, error.length);
     diagnostics.push(unexpectedCharacters(text.slice(offset, offset + length), lines.span(offset, offset + length)));
   }
 
+  const unterminatedLines = new Set<number>();
+  let unterminatedCommentAt: number | undefined;
   const comments: Comment[] = [];
   for (const token of result.groups['comments'] ?? []) {
     const start = token.startOffset;
     const end = tokenEnd(token);
     comments.push({ kind: 'Comment', text: token.image, block: token.tokenType !== LineComment, span: lines.span(start, end) });
     if (token.tokenType === UnterminatedComment) {
+      unterminatedCommentAt = start;
       diagnostics.push({
         severity: 'error',
         code: 'FLOW003',
@@ -234,6 +253,8 @@ export function lexFlow(text: string, lines: LineMap): LexResult {
   for (const token of result.tokens) {
     if (token.tokenType === UnterminatedString || token.tokenType === UnterminatedRawString) {
       const quoteLength = token.tokenType === UnterminatedString ? 1 : 2;
+      unterminatedLines.add(lines.lineOf(token.startOffset));
+      if (unterminatedLines.size > MAX_ERROR_LINES) continue;
       diagnostics.push({
         severity: 'error',
         code: 'FLOW003',
@@ -248,7 +269,13 @@ export function lexFlow(text: string, lines: LineMap): LexResult {
     }
   }
 
-  return { tokens: result.tokens, comments, diagnostics };
+  return {
+    tokens: result.tokens,
+    comments,
+    diagnostics,
+    unterminatedLines,
+    ...(unterminatedCommentAt !== undefined ? { unterminatedCommentAt } : {}),
+  };
 }
 
 function unexpectedCharacters(chars: string, span: Diagnostic['span']): Diagnostic {

@@ -138,10 +138,8 @@ function tooBig(text: string, what: string): Decoded<never> {
   };
 }
 
-export function decodeNumber(text: string): Decoded<{ value: number; isInteger: boolean }> {
-  const digits = text.includes('_') ? text.replace(/_/g, '') : text;
-  const isInteger = !/[.eE]/.test(digits);
-  const value = Number(digits);
+export function decodeNumber(text: string, isInteger: boolean): Decoded<{ value: number; isInteger: boolean }> {
+  const value = Number(text.includes('_') ? text.replace(/_/g, '') : text);
   if (isInteger ? !Number.isSafeInteger(value) : !Number.isFinite(value)) return tooBig(text, 'number');
   return { ok: true, value: { value, isInteger } };
 }

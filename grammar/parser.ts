@@ -1,66 +1,13 @@
 // The grammar of .flow (docs/language.md gives it in EBNF), as a chevrotain parser whose
 // actions build the AST directly (through build-ast.ts): no CST, half the allocations.
-//
-// Error recovery is done at the level of statements, where the user can see it: the file's
-// items, an agent's items, the entries of a `{ }` block and the cases of a `route`. When an
-// item fails, the parser skips to the next line that starts a new item (counting brackets, so
-// that it never lands inside a nested block) and goes on; a token that cannot start an item
-// is swallowed the same way. A list that is not closed ends where the next declaration of an
-// enclosing list begins. Chevrotain's own rule-level re-sync is disabled, because it knows
-// nothing of lines and brackets and would restart inside a half-parsed block; its
-// single-token insertion is kept, but only for punctuation and where the next token makes
-// the intent plain (see canTokenTypeBeInsertedInRecovery).
-import {
-  EmbeddedActionsParser,
-  EOF,
-  isRecognitionException,
-  tokenMatcher,
-  type IParserErrorMessageProvider,
-  type IRecognitionException,
-  type IToken,
-  type TokenType,
-} from 'chevrotain';
+// How it recovers from errors is in recovery.ts.
+import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { AstBuilder } from './build-ast.js';
 import * as T from './lexer.js';
-import { hasLineBreak, LineMap } from './positions.js';
-
-/** The lists in which the parser recovers from errors. */
-export type ListKind = 'file' | 'agent' | 'block' | 'route';
-
-/** Syntax errors found by the parser's own recovery, besides chevrotain's exceptions. */
-export type ParseProblem =
-  | { kind: 'stray'; token: IToken; list: ListKind }
-  | { kind: 'unclosed'; open: IToken; found: IToken; list: ListKind; name?: IToken };
-
-/** What chevrotain expected, passed through the exception's message to syntax-errors.ts. */
-export interface Expectation {
-  rule: string;
-  expected: string[];
-}
-
-const encode = (rule: string, expected: (TokenType | undefined)[]): string =>
-  JSON.stringify({
-    rule,
-    expected: [...new Set(expected.filter((t): t is TokenType => t !== undefined).map((t) => t.name))],
-  } satisfies Expectation);
-
-// The messages are written later, with the whole token stream at hand; here we only record
-// the facts chevrotain knows at the point of failure.
-const expectationRecorder: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, ruleName }) => encode(ruleName, [expected]),
-  buildNotAllInputParsedMessage: ({ ruleName }) => encode(ruleName, [EOF]),
-  buildNoViableAltMessage: ({ expectedPathsPerAlt, ruleName }) =>
-    encode(ruleName, expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0]))),
-  buildEarlyExitMessage: ({ expectedIterationPaths, ruleName }) =>
-    encode(ruleName, expectedIterationPaths.map((path) => path[0])),
-};
-
-const openers = new Set<TokenType>([T.LCurly, T.LBracket, T.LParen]);
-const closers = new Set<TokenType>([T.RCurly, T.RBracket, T.RParen]);
-
-type Declaration = 'agent' | 'component' | 'let' | 'flow';
+import { LineMap } from './positions.js';
+import { GiveUp, RecoveringParser, type ParseProblem } from './recovery.js';
 
 /** What one parse produces: the file's items and the problems found along the way. */
 export interface ParseOutput {
@@ -70,17 +17,17 @@ export interface ParseOutput {
   /** Chevrotain's syntax errors. */
   errors: IRecognitionException[];
   problems: ParseProblem[];
+  /** Where the parser gave up, after too many errors. */
+  stoppedAt?: IToken;
 }
 
-class FlowParser extends EmbeddedActionsParser {
-  private problems: ParseProblem[] = [];
-  private text = '';
+class FlowParser extends RecoveringParser {
   private build = new AstBuilder(new LineMap('', ''));
   /** Kept outside the top rule's result, so that nothing parsed is lost whatever happens. */
   private topItems: A.TopItem[] = [];
 
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: expectationRecorder });
+    super();
     this.performSelfAnalysis();
   }
 
@@ -89,16 +36,21 @@ class FlowParser extends EmbeddedActionsParser {
     this.build = new AstBuilder(lines);
     this.input = tokens; // also resets the errors and problems of the previous parse
     this.topItems = [];
-    this.file();
-    const output = { items: this.topItems, buildDiagnostics: this.build.diagnostics, errors: this.errors, problems: this.problems };
-    this.input = []; // do not keep the file's tokens alive
-    this.topItems = [];
-    return output;
-  }
-
-  override reset(): void {
-    super.reset();
-    this.problems = [];
+    try {
+      let stoppedAt: IToken | undefined;
+      try {
+        this.file();
+      } catch (e) {
+        if (!(e instanceof GiveUp)) throw e;
+        stoppedAt = e.token;
+      }
+      const output: ParseOutput = { items: this.topItems, buildDiagnostics: this.build.diagnostics, errors: this.errors, problems: this.problems };
+      if (stoppedAt) output.stoppedAt = stoppedAt;
+      return output;
+    } finally {
+      this.input = []; // do not keep the file's tokens alive
+      this.topItems = [];
+    }
   }
 
   // ---- Grammar ----------------------------------------------------------------------------
@@ -122,6 +74,15 @@ class FlowParser extends EmbeddedActionsParser {
     );
   });
 
+  // Names Flume allows but identifiers cannot spell (`<Agent>`, `my agent`) are quoted.
+  declName = this.rule('declName', (): IToken =>
+    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringTok) }]),
+  );
+
+  refName = this.rule('refName', (): IToken =>
+    this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StringTok) }]),
+  );
+
   letDecl = this.rule('letDecl', (): A.LetDecl | undefined => {
     const keyword = this.CONSUME(T.Let);
     const name = this.CONSUME(T.Name); // a keyword here is reported, not a syntax error
@@ -132,7 +93,7 @@ class FlowParser extends EmbeddedActionsParser {
 
   agentDecl = this.rule('agentDecl', (): A.AgentDecl | undefined => {
     const keyword = this.CONSUME(T.Agent);
-    const name = this.CONSUME(T.Name);
+    const name = this.SUBRULE(this.declName);
     const host = this.OPTION(() => {
       this.CONSUME(T.On);
       return this.SUBRULE(this.expr);
@@ -162,7 +123,7 @@ class FlowParser extends EmbeddedActionsParser {
 
   componentDecl = this.rule('componentDecl', (): A.ComponentDecl | undefined => {
     const role = this.CONSUME(T.Role);
-    const name = this.CONSUME(T.Name);
+    const name = this.SUBRULE(this.declName);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
     const body = this.OPTION(() => this.SUBRULE(this.block));
@@ -170,8 +131,12 @@ class FlowParser extends EmbeddedActionsParser {
   });
 
   // A kind may be any word, keywords included: `group g : failover`, `group g : default`.
+  // (But not the start of the next declaration, when the kind is missing at the end of a line.)
   typeRef = this.rule('typeRef', (): A.TypeRef | undefined => {
-    const token = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringTok) }]);
+    const token = this.OR([
+      { GATE: () => !this.startsDeclarationLine(), ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.CONSUME(T.StringTok) },
+    ]);
     return this.ACTION(() => this.build.typeRef(token));
   });
 
@@ -300,7 +265,7 @@ class FlowParser extends EmbeddedActionsParser {
 
   // FlowStmt = IDENT { "|" PipeStep } "->" Stage { "->" Stage }
   flowStmt = this.rule('flowStmt', (): A.FlowStmt | undefined => {
-    const head = this.CONSUME(T.Ident);
+    const head = this.SUBRULE(this.refName);
     const pipes: (A.PipeStep | undefined)[] = [];
     this.MANY(() => {
       this.CONSUME(T.Pipe);
@@ -342,7 +307,7 @@ class FlowParser extends EmbeddedActionsParser {
   });
 
   target = this.rule('target', (): A.Target | undefined => {
-    const name = this.CONSUME(T.Ident);
+    const name = this.SUBRULE(this.refName);
     const optional = this.OPTION(() => this.CONSUME(T.Question));
     return this.ACTION(() => this.build.target(name, optional));
   });
@@ -396,7 +361,7 @@ class FlowParser extends EmbeddedActionsParser {
   // "failover" [ IDENT ] "{" [ Member { "," Member } [ "," ] ] "}" [ "with" Block ]
   failoverStage = this.rule('failoverStage', (): A.GroupStage | undefined => {
     const policy = this.CONSUME(T.Failover);
-    const name = this.OPTION(() => this.CONSUME(T.Ident));
+    const name = this.OPTION(() => this.SUBRULE(this.refName));
     this.CONSUME(T.LCurly);
     const members: (A.GroupMember | undefined)[] = [];
     this.OPTION2(() => {
@@ -414,7 +379,7 @@ class FlowParser extends EmbeddedActionsParser {
 
   // Member = IDENT ":" NUMBER
   member = this.rule('member', (): A.GroupMember | undefined => {
-    const name = this.CONSUME(T.Ident);
+    const name = this.SUBRULE(this.refName);
     this.CONSUME(T.Colon);
     const priority = this.CONSUME(T.NumberTok);
     return this.ACTION(() => this.build.member(name, priority));
@@ -423,14 +388,14 @@ class FlowParser extends EmbeddedActionsParser {
   // "balance" [ IDENT ] "[" [ IDENT { "," IDENT } [ "," ] ] "]" [ "with" Block ]
   balanceStage = this.rule('balanceStage', (): A.GroupStage | undefined => {
     const policy = this.CONSUME(T.Balance);
-    const name = this.OPTION(() => this.CONSUME(T.Ident));
+    const name = this.OPTION(() => this.SUBRULE(this.refName));
     this.CONSUME(T.LBracket);
     const members: IToken[] = [];
     this.OPTION2(() => {
-      members.push(this.CONSUME2(T.Ident));
+      members.push(this.SUBRULE2(this.refName));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        members.push(this.CONSUME3(T.Ident));
+        members.push(this.SUBRULE3(this.refName));
       });
       this.OPTION3(() => this.CONSUME2(T.Comma));
     });
@@ -439,165 +404,6 @@ class FlowParser extends EmbeddedActionsParser {
     return this.ACTION(() => this.build.group(policy, name, members.map((m) => this.build.member(m)), close, options));
   });
 
-  // ---- Recovery ---------------------------------------------------------------------------
-
-  private rule<F extends () => unknown>(name: string, impl: F) {
-    // Failures propagate to the enclosing list's item(), which knows where to restart.
-    return this.RULE(name, impl, { resyncEnabled: false });
-  }
-
-  private keep<N>(list: N[], node: N | undefined): void {
-    if (node !== undefined) list.push(node);
-  }
-
-  /** Parses one item of a list; on a syntax error, skips to where the next item can start. */
-  private item<N>(list: ListKind, parse: () => N): N | undefined {
-    if (this.RECORDING_PHASE) return parse();
-    const first = this.LA(1);
-    try {
-      return parse();
-    } catch (e) {
-      if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
-      this.resync(list, 0);
-      if (this.LA(1) === first) this.SKIP_TOKEN(); // always make progress
-      return undefined;
-    }
-  }
-
-  /** A token that cannot start an item of this list: reported, then skipped with its line. */
-  private stray(list: ListKind): void {
-    const token = this.CONSUME(T.AnyToken);
-    this.ACTION(() => {
-      this.problems.push({ kind: 'stray', token, list });
-      this.resync(list, openers.has(token.tokenType) ? 1 : 0);
-    });
-  }
-
-  /** The closing `}` of an agent, a block or a route; its absence is reported, not fatal. */
-  private close(open: IToken, list: ListKind, name?: IToken): IToken | undefined {
-    // OPTION9/CONSUME9: occurrence numbers chosen not to clash with the rules' own.
-    const closing = this.OPTION9(() => this.CONSUME9(T.RCurly));
-    this.ACTION(() => {
-      if (closing === undefined) this.problems.push({ kind: 'unclosed', open, found: this.LA(1), list, ...(name ? { name } : {}) });
-    });
-    return closing;
-  }
-
-  private resync(list: ListKind, depth: number): void {
-    for (;;) {
-      const token = this.LA(1);
-      if (token.tokenType === EOF) return;
-      const lineStart = this.startsLine();
-      // A declaration at the start of a line ends a skip at any bracket depth: either it
-      // belongs to this list, or this list lacks its `}` and the enclosing one takes over.
-      // (At the top level, a misplaced component or flow is then reported on its own.)
-      if (lineStart && this.declarationAhead() !== undefined) return;
-      if (depth === 0) {
-        if (list !== 'file' && token.tokenType === T.RCurly) return;
-        if ((lineStart || this.afterSeparator(list)) && this.startsItem(list)) return;
-      }
-      if (openers.has(token.tokenType)) depth++;
-      else if (closers.has(token.tokenType) && depth > 0) depth--;
-      this.SKIP_TOKEN();
-    }
-  }
-
-  private startsItem(list: ListKind): boolean {
-    const token = this.LA(1);
-    switch (list) {
-      case 'file':
-        return token.tokenType === T.Agent || token.tokenType === T.Let;
-      case 'agent':
-        return token.tokenType === T.Let || tokenMatcher(token, T.Role) || token.tokenType === T.Ident;
-      case 'block':
-        return tokenMatcher(token, T.Name) || tokenMatcher(token, T.StringTok) || token.tokenType === T.Integer;
-      case 'route':
-        return tokenMatcher(token, T.StringTok) || token.tokenType === T.Default;
-    }
-  }
-
-  private afterSeparator(list: ListKind): boolean {
-    const previous = this.LA(0).tokenType;
-    return (list === 'block' || list === 'route') && (previous === T.Comma || previous === T.Semi);
-  }
-
-  /** Recognizes the start of a declaration by its first two or three tokens. */
-  private declarationAhead(): Declaration | undefined {
-    const first = this.LA(1).tokenType;
-    const second = this.LA(2);
-    if (first === T.Agent && tokenMatcher(second, T.Name)) return 'agent';
-    if (first === T.Let && tokenMatcher(second, T.Name) && this.LA(3).tokenType === T.Equals) return 'let';
-    if (tokenMatcher(this.LA(1), T.Role) && tokenMatcher(second, T.Name) && this.LA(3).tokenType === T.Colon) {
-      return 'component';
-    }
-    if (first === T.Ident && (second.tokenType === T.Arrow || second.tokenType === T.Pipe)) return 'flow';
-    return undefined;
-  }
-
-  /** Whether the next token is the first on its line. */
-  private startsLine(): boolean {
-    const previous = this.LA(0);
-    if (previous.tokenType === EOF) return true;
-    return hasLineBreak(this.text, T.tokenEnd(previous), this.LA(1).startOffset);
-  }
-
-  private agentContinues(): boolean {
-    const token = this.LA(1);
-    if (token.tokenType === T.RCurly) return false;
-    // `agent x` at the start of a line: this agent's `}` is missing.
-    return !(this.startsLine() && this.declarationAhead() === 'agent');
-  }
-
-  /** For blocks and routes: a declaration at the start of a line means the `}` is missing. */
-  private listContinues(): boolean {
-    if (this.LA(1).tokenType === T.RCurly) return false;
-    return !(this.startsLine() && this.declarationAhead() !== undefined);
-  }
-
-  // A flow starts on its own line (or right after a brace), so that `a -> b c` is an error
-  // instead of two flows.
-  private flowMayStart(): boolean {
-    const previous = this.LA(0).tokenType;
-    return previous === T.LCurly || previous === T.RCurly || this.startsLine();
-  }
-
-  // Only punctuation is ever inserted, and only where the next token shows what was meant;
-  // inserting a name or a value would invent meaning.
-  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
-    const next = this.LA(1);
-    const atLineStart = next.tokenType === EOF || this.startsLine();
-    switch (tokType) {
-      case T.Colon:
-        return (tokenMatcher(next, T.Name) || tokenMatcher(next, T.StringTok) || tokenMatcher(next, T.NumberTok)) &&
-          this.LA(2).tokenType !== T.Colon;
-      case T.Equals:
-        return !atLineStart && startsValue(next);
-      case T.Arrow:
-        // `soruce r1 : x` is a misspelled declaration, not a flow missing its arrow.
-        return !atLineStart && (next.tokenType === T.Ident || next.tokenType === T.Route || next.tokenType === T.Failover ||
-          next.tokenType === T.Balance) && this.LA(2).tokenType !== T.Colon;
-      case T.Header:
-        return tokenMatcher(next, T.StringTok);
-      case T.LCurly:
-        return atLineStart;
-      case T.LBracket:
-        return next.tokenType === T.Ident;
-      case T.RCurly:
-      case T.RBracket:
-      case T.RParen:
-        return atLineStart || next.tokenType === T.With || next.tokenType === T.Arrow;
-      default:
-        return false;
-    }
-  }
-}
-
-function startsValue(token: IToken): boolean {
-  const t = token.tokenType;
-  return (
-    tokenMatcher(token, T.StringTok) || tokenMatcher(token, T.RawString) || tokenMatcher(token, T.NumberTok) ||
-    t === T.Duration || t === T.Size || tokenMatcher(token, T.Name) || t === T.LBracket || t === T.LCurly
-  );
 }
 
 /** Built once: chevrotain's grammar analysis is the expensive part, and the parser is reusable. */

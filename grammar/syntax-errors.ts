@@ -5,7 +5,7 @@ import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenT
 import type { Span } from './ast.js';
 import type { Diagnostic, RelatedSpan } from '../compiler/diagnostics/diagnostic.js';
 import * as T from './lexer.js';
-import type { Expectation, ParseProblem } from './parser.js';
+import type { Expectation, ParseProblem } from './recovery.js';
 import { hasLineBreak, type LineMap } from './positions.js';
 import { suggest } from '../compiler/util/suggest.js';
 
@@ -76,6 +76,13 @@ export class Tokens {
     return parts.join('.');
   }
 
+  /** The first segment of the dotted key that ends with `last`. */
+  keyStartingBefore(last: IToken): IToken {
+    let i = this.indexOf(last);
+    while (this.at(i - 1)?.tokenType === T.Dot && this.at(i - 2) !== undefined && isKeySegment(this.at(i - 2)!)) i -= 2;
+    return this.at(i) ?? last;
+  }
+
   /** The unmatched opening bracket before `token`. */
   opener(token: IToken, open: TokenType, close: TokenType): IToken | undefined {
     let depth = 0;
@@ -95,6 +102,9 @@ const isKeySegment = (token: IToken) =>
   tokenMatcher(token, T.Name) || tokenMatcher(token, T.StringTok) || token.tokenType === T.Integer;
 
 const code = (text: string) => `\`${text}\``;
+
+/** Tokens after which a new property may start on the same line. */
+const separators = new Set<TokenType>([T.LCurly, T.Comma, T.Semi]);
 
 /** The found token as shown in a message. */
 function shown(token: IToken | undefined): string {
@@ -251,6 +261,18 @@ function specificMessage(
     case 'entry': {
       if (!previous) return undefined;
       const key = tokens.keyEndingAt(previous);
+      // `dir = root "/x"`: the string was read as the next property's name; the real mistake
+      // is between the two values, on the line before.
+      const keyStart = tokens.keyStartingBefore(previous);
+      const before = tokens.before(keyStart);
+      if (before && tokens.sameLine(before, keyStart) && !separators.has(before.tokenType) && !tokens.sameLine(previous, found)) {
+        return {
+          message: `expected \`+\`, \`,\` or a new line between ${shown(before)} and ${shown(keyStart)}`,
+          label: 'expected `+` or `,` before this',
+          at: keyStart,
+          help: [`write \`${before.image} + ${keyStart.image}\` to join two values, or start the next property on its own line`],
+        };
+      }
       const help =
         found.tokenType === T.Colon
           ? [`properties are set with \`=\`: \`${key} = ...\``]
@@ -323,7 +345,7 @@ function specificMessage(
       return {
         message: `expected a channel or sink name after ${shown(previous)}, found ${f}`,
         label: 'expected a name here',
-        ...(found.tokenType !== EOF && T.isKeyword(found)
+        ...(found.tokenType !== EOF && T.isKeyword(found) && previous && tokens.sameLine(previous, found)
           ? { help: [`${code(found.image)} is a keyword and cannot name a channel or sink`] }
           : {}),
       };
@@ -434,6 +456,13 @@ function flowArrowMessage(found: IToken, previous: IToken, tokens: Tokens): Mess
       help: [`move it into the block of a component: \`source NAME : KIND { ${previous.image} = ... }\``],
     };
   }
+  if (tokens.after(found)?.tokenType === T.Arrow && tokens.sameLine(found, tokens.after(found)!)) {
+    return {
+      message: `unexpected ${f} between \`${previous.image}\` and \`->\``,
+      label: 'unexpected here',
+      help: [`remove ${f}`],
+    };
+  }
   if (headIsPrevious && found.tokenType === T.Colon) {
     return {
       message: `expected \`->\` to continue the flow from \`${previous.image}\`, found \`:\``,
@@ -470,16 +499,30 @@ export function describeProblem(problem: ParseProblem, tokens: Tokens): Diagnost
         m = {
           message: `unexpected ${f} at the top level: components are declared inside an agent`,
           label: 'outside any agent',
-          help: [`put it inside \`agent NAME { ... }\``],
+          help:
+            previous?.tokenType === T.RCurly
+              ? [`the \`}\` at ${lineOf(tokens, previous)} ends the agent before it; if this belongs inside, remove an extra \`}\``]
+              : [`put it inside \`agent NAME { ... }\``],
         };
       } else if (token.tokenType === T.Ident && tokens.after(token)?.tokenType === T.Arrow) {
         m = { message: `unexpected flow at the top level: flows are written inside an agent`, label: 'outside any agent', help: ['put it inside `agent NAME { ... }`'] };
       } else {
-        m = { message: `unexpected ${f} at the top level; expected \`agent\` or \`let\``, label: 'unexpected here' };
+        const guess = token.tokenType === T.Ident ? suggest(token.image, ['agent', 'let']) : undefined;
+        m = {
+          message: `unexpected ${f} at the top level; expected \`agent\` or \`let\``,
+          label: 'unexpected here',
+          ...(guess ? { help: [`did you mean \`${guess}\`?`] } : {}),
+        };
       }
       break;
     case 'agent':
-      if (token.tokenType === T.Ident && previous && tokens.sameLine(previous, token) &&
+      if (token.tokenType === T.RCurly) {
+        m = {
+          message: 'unexpected `}`: the agent goes on after it, so it closes nothing',
+          label: 'extra `}`',
+          help: ['remove it, or look for a `{` missing before it'],
+        };
+      } else if (token.tokenType === T.Ident && previous && tokens.sameLine(previous, token) &&
           (previous.tokenType === T.Ident || previous.tokenType === T.Question)) {
         m = {
           message: `unexpected ${f} after the flow's target ${shown(previous)}; targets are separated by \`,\``,

@@ -1,0 +1,229 @@
+// The memory channel: a bounded in-memory queue with Flume's transaction rules.
+//  - A transaction holds at most `transactionCapacity` puts and as many takes.
+//  - A commit that grows the channel needs room: first body bytes (counted in 100-byte slots
+//    against byteCapacity less byteCapacityBufferPercentage), then queue slots (capacity). It
+//    waits up to `keep-alive` seconds for sinks to make room, then fails: Flume's "channel full".
+//  - Taken events keep their slot until their transaction commits; a rollback puts them back at
+//    the head of the queue in their original order.
+import { getHeapStatistics } from 'node:v8';
+import type { Channel, Transaction } from '../core/channel.js';
+import type { ChannelFactory, ComponentContext } from '../core/component.js';
+import type { ComponentConfig } from '../core/config.js';
+import { ConfigError, need, paramNumber } from '../core/config.js';
+import { Deque } from '../core/deque.js';
+import { ChannelException, ChannelFullException } from '../core/errors.js';
+import type { Event } from '../core/event.js';
+import { ChannelCounter } from '../core/metrics.js';
+
+const SLOT_BYTES = 100;
+
+function slots(e: Event): number {
+  return Math.max(1, Math.ceil(e.body.length / SLOT_BYTES));
+}
+
+export class MemoryChannel implements Channel {
+  readonly counter: ChannelCounter;
+  private readonly queue: Deque<Event>;
+  /** Events taken by open transactions: they hold their slots until commit. */
+  private outstandingTakes = 0;
+  /** Byte slots held by queued events and outstanding takes. */
+  private bytesUsed = 0;
+  private readonly byteSlots: number;
+  private readonly available = new Set<() => void>();
+  private spaceWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly capacity: number,
+    readonly transactionCapacity: number,
+    readonly keepAliveMs: number,
+    byteCapacity: number,
+    byteCapacityBufferPercentage: number,
+    private readonly ctx?: ComponentContext,
+  ) {
+    if (transactionCapacity > capacity) {
+      throw new ConfigError(`channel \`${name}\`: transactionCapacity ${transactionCapacity} is larger than capacity ${capacity}`);
+    }
+    this.queue = new Deque<Event>(Math.min(capacity, 1024));
+    const usable = Math.floor((byteCapacity * (1 - byteCapacityBufferPercentage / 100)) / SLOT_BYTES);
+    this.byteSlots = usable < 1 ? Number.MAX_SAFE_INTEGER : usable;
+    this.counter = new ChannelCounter(name, () => this.queue.length, capacity);
+  }
+
+  start(): void {
+    this.ctx?.metrics.register(this.counter);
+    this.counter.start();
+  }
+
+  stop(): void {
+    this.counter.stop();
+    for (const w of this.spaceWaiters.splice(0)) w();
+  }
+
+  size(): number {
+    return this.queue.length;
+  }
+
+  onAvailable(listener: () => void): () => void {
+    this.available.add(listener);
+    return () => this.available.delete(listener);
+  }
+
+  getTransaction(): Transaction {
+    return new MemoryTransaction(this);
+  }
+
+  // ---- used by MemoryTransaction ----
+
+  /** @internal */ takeOne(): Event | undefined {
+    const e = this.queue.popFront();
+    if (e !== undefined) this.outstandingTakes++;
+    return e;
+  }
+
+  /** @internal */ async commit(puts: Event[], putBytes: number, takes: number, takeBytes: number): Promise<void> {
+    const needSlots = puts.length - takes;
+    const needBytes = putBytes - takeBytes;
+    if (needSlots > 0 || needBytes > 0) {
+      const deadline = Date.now() + this.keepAliveMs;
+      for (;;) {
+        const bytesOk = needBytes <= 0 || this.bytesUsed + needBytes <= this.byteSlots;
+        const slotsOk = needSlots <= 0 || this.queue.length + this.outstandingTakes + needSlots <= this.capacity;
+        if (bytesOk && slotsOk) break;
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          if (!bytesOk) {
+            throw new ChannelException(
+              `channel \`${this.name}\` has no room for ${putBytes * SLOT_BYTES} more bytes of event bodies (byteCapacity reached); ` +
+                'the sinks are not keeping up with the sources, or byteCapacity is too small',
+            );
+          }
+          throw new ChannelFullException(
+            `channel \`${this.name}\` is full (capacity ${this.capacity}): no room for ${needSlots} more events within keep-alive; ` +
+              'the sinks are not keeping up with the sources, or the capacity is too small',
+          );
+        }
+        await this.waitForSpace(left);
+      }
+    }
+    for (let i = 0; i < puts.length; i++) this.queue.pushBack(puts[i]!);
+    this.outstandingTakes -= takes;
+    this.bytesUsed += putBytes - takeBytes;
+    this.counter.putSuccess += puts.length;
+    this.counter.takeSuccess += takes;
+    if (takes > 0) this.spaceFreed();
+    if (puts.length > 0) for (const l of this.available) l();
+  }
+
+  /** @internal */ rollbackTakes(taken: Event[], takeBytes: number): void {
+    for (let i = taken.length - 1; i >= 0; i--) this.queue.pushFront(taken[i]!);
+    this.outstandingTakes -= taken.length;
+    void takeBytes; // the bytes were never released
+    if (taken.length > 0) for (const l of this.available) l();
+  }
+
+  private waitForSpace(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const waiters = this.spaceWaiters;
+      function done(): void {
+        clearTimeout(t);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve();
+      }
+      waiters.push(done);
+    });
+  }
+
+  private spaceFreed(): void {
+    if (this.spaceWaiters.length === 0) return;
+    for (const w of this.spaceWaiters.splice(0)) w();
+  }
+}
+
+class MemoryTransaction implements Transaction {
+  private state: 'new' | 'open' | 'done' = 'new';
+  private puts: Event[] = [];
+  private putBytes = 0;
+  private takes: Event[] = [];
+  private takeBytes = 0;
+
+  constructor(private readonly ch: MemoryChannel) {}
+
+  begin(): void {
+    if (this.state !== 'new') throw new ChannelException('a transaction can be begun only once');
+    this.state = 'open';
+  }
+
+  put(event: Event): void {
+    this.open('put');
+    this.ch.counter.putAttempt++;
+    if (this.puts.length >= this.ch.transactionCapacity) {
+      throw new ChannelException(
+        `the put list of a transaction on channel \`${this.ch.name}\` is full (transactionCapacity ${this.ch.transactionCapacity}); ` +
+          'commit more often or raise transactionCapacity',
+      );
+    }
+    this.puts.push(event);
+    this.putBytes += slots(event);
+  }
+
+  take(): Event | null {
+    this.open('take');
+    if (this.takes.length >= this.ch.transactionCapacity) {
+      throw new ChannelException(
+        `the take list of a transaction on channel \`${this.ch.name}\` is full (transactionCapacity ${this.ch.transactionCapacity}); ` +
+          'take smaller batches or raise transactionCapacity',
+      );
+    }
+    this.ch.counter.takeAttempt++;
+    const e = this.ch.takeOne();
+    if (e === undefined) return null;
+    this.takes.push(e);
+    this.takeBytes += slots(e);
+    return e;
+  }
+
+  async commit(): Promise<void> {
+    this.open('commit');
+    await this.ch.commit(this.puts, this.putBytes, this.takes.length, this.takeBytes);
+    this.state = 'done';
+    this.puts = [];
+    this.takes = [];
+  }
+
+  rollback(): void {
+    if (this.state !== 'open') return;
+    this.ch.rollbackTakes(this.takes, this.takeBytes);
+    this.state = 'done';
+    this.puts = [];
+    this.takes = [];
+  }
+
+  close(): void {
+    if (this.state === 'open') this.rollback();
+    this.state = 'done';
+  }
+
+  private open(what: string): void {
+    if (this.state !== 'open') throw new ChannelException(`cannot ${what}: the transaction is not open`);
+  }
+}
+
+const create: ChannelFactory = (config: ComponentConfig, ctx) => {
+  const p = config.params;
+  const n = (k: string) => need(paramNumber(p, k), config.name, k);
+  const byteCapacity = paramNumber(p, 'byteCapacity') ?? Math.floor(getHeapStatistics().heap_size_limit * 0.8);
+  return new MemoryChannel(
+    config.name,
+    n('capacity'),
+    n('transactionCapacity'),
+    n('keep-alive') * 1000,
+    byteCapacity,
+    n('byteCapacityBufferPercentage'),
+    ctx,
+  );
+};
+
+export default create;

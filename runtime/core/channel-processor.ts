@@ -1,0 +1,68 @@
+// Flume's ChannelProcessor: what a source hands its events to. Interceptors run in order, then
+// the selector; each required channel gets one transaction with all of its events (a failure
+// is rolled back and thrown to the source, so the source can reject the batch); optional
+// channels get the same best-effort, their failures only logged.
+import { putBatch, type Channel } from './channel.js';
+import { ChannelException, errorText } from './errors.js';
+import type { Event } from './event.js';
+import { interceptAll, type Interceptor } from './interceptor.js';
+import type { Logger } from './log.js';
+import type { ChannelSelector } from './selector.js';
+
+export class ChannelProcessor {
+  constructor(
+    readonly selector: ChannelSelector,
+    readonly interceptors: readonly Interceptor[],
+    private readonly log?: Logger,
+  ) {}
+
+  processEvent(event: Event): Promise<void> {
+    return this.processEventBatch([event]);
+  }
+
+  async processEventBatch(events: Event[]): Promise<void> {
+    let batch = events;
+    for (const i of this.interceptors) {
+      batch = interceptAll(i, batch);
+      if (batch.length === 0) return;
+    }
+    const sel = this.selector;
+    if (sel.uniform) {
+      const first = batch[0]!;
+      for (const c of sel.getRequiredChannels(first)) await this.required(c, batch);
+      for (const c of sel.getOptionalChannels(first)) await this.optional(c, batch);
+      return;
+    }
+    const req = new Map<Channel, Event[]>();
+    const opt = new Map<Channel, Event[]>();
+    for (const e of batch) {
+      for (const c of sel.getRequiredChannels(e)) add(req, c, e);
+      for (const c of sel.getOptionalChannels(e)) add(opt, c, e);
+    }
+    for (const [c, list] of req) await this.required(c, list);
+    for (const [c, list] of opt) await this.optional(c, list);
+  }
+
+  private async required(c: Channel, events: Event[]): Promise<void> {
+    try {
+      await putBatch(c, events);
+    } catch (e) {
+      if (e instanceof ChannelException) throw e;
+      throw new ChannelException(`could not put the batch on required channel \`${c.name}\`: ${errorText(e)}`);
+    }
+  }
+
+  private async optional(c: Channel, events: Event[]): Promise<void> {
+    try {
+      await putBatch(c, events);
+    } catch (e) {
+      this.log?.warn(`could not put the batch on optional channel \`${c.name}\`: ${errorText(e)}`);
+    }
+  }
+}
+
+function add(m: Map<Channel, Event[]>, c: Channel, e: Event): void {
+  const list = m.get(c);
+  if (list) list.push(e);
+  else m.set(c, [e]);
+}

@@ -1,0 +1,58 @@
+// A ring-buffer double-ended queue: O(1) at both ends, no allocation per element once grown.
+// The memory channel keeps its events in one; a rollback pushes taken events back at the head.
+
+export class Deque<T> {
+  private buf: (T | undefined)[];
+  private head = 0;
+  private len = 0;
+
+  constructor(initialCapacity = 16) {
+    let cap = 16;
+    while (cap < initialCapacity) cap *= 2;
+    this.buf = new Array<T | undefined>(cap);
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  pushBack(v: T): void {
+    if (this.len === this.buf.length) this.grow();
+    this.buf[(this.head + this.len) & (this.buf.length - 1)] = v;
+    this.len++;
+  }
+
+  pushFront(v: T): void {
+    if (this.len === this.buf.length) this.grow();
+    this.head = (this.head - 1) & (this.buf.length - 1);
+    this.buf[this.head] = v;
+    this.len++;
+  }
+
+  popFront(): T | undefined {
+    if (this.len === 0) return undefined;
+    const v = this.buf[this.head];
+    this.buf[this.head] = undefined;
+    this.head = (this.head + 1) & (this.buf.length - 1);
+    this.len--;
+    return v;
+  }
+
+  peekFront(): T | undefined {
+    return this.len === 0 ? undefined : this.buf[this.head];
+  }
+
+  clear(): void {
+    this.buf.fill(undefined);
+    this.head = 0;
+    this.len = 0;
+  }
+
+  private grow(): void {
+    const old = this.buf;
+    const next = new Array<T | undefined>(old.length * 2);
+    for (let i = 0; i < this.len; i++) next[i] = old[(this.head + i) & (old.length - 1)];
+    this.buf = next;
+    this.head = 0;
+  }
+}

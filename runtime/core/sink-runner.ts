@@ -1,0 +1,104 @@
+// Runs a sink processor in a loop, as Flume's SinkRunner does: READY → go again; BACKOFF (the
+// channel was empty) → wait n · 1 s up to 5 s, or until the channel has new events; an
+// exception → log it and wait 5 s. Draining (at shutdown) keeps the loop going until the
+// channels are empty or the deadline passes.
+import type { Channel } from './channel.js';
+import { errorText } from './errors.js';
+import type { Logger } from './log.js';
+import type { SinkProcessor } from './sink-processor.js';
+import { Sleeper, yieldToIo } from './timers.js';
+
+export interface SinkRunnerOptions {
+  backoffSleepIncrement?: number;
+  maxBackoffSleep?: number;
+}
+
+export class SinkRunner {
+  private state: 'idle' | 'running' | 'draining' | 'stopping' = 'idle';
+  private loop: Promise<void> | undefined;
+  private readonly sleeper = new Sleeper();
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly increment: number;
+  private readonly maxBackoff: number;
+  private waitingForData = false;
+  private drainDeadline = 0;
+
+  constructor(
+    readonly processor: SinkProcessor,
+    readonly channels: readonly Channel[],
+    private readonly log: Logger,
+    options: SinkRunnerOptions = {},
+  ) {
+    this.increment = options.backoffSleepIncrement ?? 1000;
+    this.maxBackoff = options.maxBackoffSleep ?? 5000;
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    for (const c of this.channels) {
+      const off = c.onAvailable?.(() => {
+        if (this.waitingForData) this.sleeper.wake();
+      });
+      if (off) this.unsubscribe.push(off);
+    }
+    this.state = 'running';
+    this.loop = this.run();
+  }
+
+  private empty(): boolean {
+    return this.channels.every((c) => c.size() === 0);
+  }
+
+  /** Keeps delivering until the channels are empty or `timeoutMs` has passed, then stops. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.state === 'running') {
+      this.state = 'draining';
+      this.drainDeadline = Date.now() + timeoutMs;
+      this.sleeper.wake();
+    }
+    await this.loop;
+    return this.empty();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'idle') return;
+    this.state = 'stopping';
+    this.sleeper.wake();
+    await this.loop;
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  private shouldRun(): boolean {
+    if (this.state === 'running') return true;
+    if (this.state === 'draining') return Date.now() < this.drainDeadline && !this.empty();
+    return false;
+  }
+
+  private async pause(ms: number, wakeOnData: boolean): Promise<void> {
+    if (this.state === 'draining') ms = Math.max(0, Math.min(ms, this.drainDeadline - Date.now()));
+    this.waitingForData = wakeOnData;
+    await this.sleeper.sleep(ms);
+    this.waitingForData = false;
+  }
+
+  private async run(): Promise<void> {
+    let consecutive = 0;
+    while (this.shouldRun()) {
+      try {
+        const status = await this.processor.process();
+        if (status === 'BACKOFF') {
+          consecutive++;
+          if (this.state === 'draining' && this.empty()) break;
+          await this.pause(Math.min(consecutive * this.increment, this.maxBackoff), true);
+        } else {
+          consecutive = 0;
+          await yieldToIo();
+        }
+      } catch (e) {
+        this.log.error(`unable to deliver events: ${errorText(e)}`);
+        await this.pause(this.maxBackoff, false);
+      }
+    }
+    this.state = this.state === 'stopping' || this.state === 'draining' ? 'stopping' : this.state;
+  }
+}

@@ -1,0 +1,36 @@
+// Small helpers for waiting without blocking: a sleep that can be cut short.
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Lets pending I/O run; used between batches of loops that would otherwise only await microtasks. */
+export function yieldToIo(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+/** A sleep that `wake()` ends early. */
+export class Sleeper {
+  private timer: NodeJS.Timeout | undefined;
+  private resolve: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    this.wake();
+    return new Promise((r) => {
+      this.resolve = r;
+      this.timer = setTimeout(() => this.wake(), ms);
+    });
+  }
+
+  get sleeping(): boolean {
+    return this.resolve !== undefined;
+  }
+
+  wake(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const r = this.resolve;
+    this.resolve = undefined;
+    r?.();
+  }
+}
