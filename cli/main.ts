@@ -5,6 +5,7 @@ import { registerBuild, registerCheck } from './commands/check-build.js';
 import { registerDiff } from './commands/diff.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerImport } from './commands/import.js';
+import { registerRun } from './commands/run.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -17,6 +18,7 @@ export function buildCli(): Command {
     .exitOverride();
   registerCheck(program, version);
   registerBuild(program, version);
+  registerRun(program, version);
   registerDiff(program, version);
   registerFmt(program, version);
   registerImport(program, version);

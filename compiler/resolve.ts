@@ -339,6 +339,7 @@ class AgentResolver {
     if (optional.length > 0) {
       selector.props.push(this.generatedProp(selector, 'optional', listOf(optional.map((t) => t.name.name), optional[0]!.span)));
     }
+    attachSpecs(selector);
     source.selector = selector;
   }
 
@@ -377,6 +378,7 @@ class AgentResolver {
       if (optional.length > 0) selector.props.push(this.generatedProp(selector, `optional.${c.value.value}`, listOf(optional.map((t) => t.name.name), c.span)));
     }
     if (stage.options) this.flatten(stage.options, '', selector.props);
+    attachSpecs(selector);
     source.channels.push(...all.values());
     source.selector = selector;
   }
@@ -486,7 +488,7 @@ class AgentResolver {
       }
     }
     if (stage.options) this.flatten(stage.options, '', processor.props);
-    if (processor.spec) for (const p of processor.props) p.spec ??= findProperty(processor.spec, p.key);
+    attachSpecs(processor);
     this.agent.groups.push({ name, nameSpan, sinks, processor, declared: !!stage.name });
   }
 
@@ -548,6 +550,16 @@ function roleName(c: Component): string {
       return 'a sink group';
     default:
       return `a ${c.role}`;
+  }
+}
+
+/** Properties added after a component was made (from `with { }`) get their catalog entries too. */
+function attachSpecs(c: Component): void {
+  if (!c.spec) return;
+  for (const p of c.props) {
+    if (p.spec) continue;
+    const spec = findProperty(c.spec, p.key);
+    if (spec) p.spec = spec;
   }
 }
 

@@ -369,10 +369,22 @@ describe('what Flume drops when it starts the agent', () => {
   });
 
   it('counts the default batch size too: a hive sink takes 15000 by default', () => {
-    const f = read(...base.filter((l) => !l.startsWith('a1.sources')).map((l) => l.replace('type = logger', 'type = hive')));
+    const f = read(
+      ...base.filter((l) => !l.startsWith('a1.sources')).map((l) => l.replace('type = logger', 'type = hive')),
+      'a1.sinks.k1.hive.metastore = thrift://127.0.0.1:9083',
+      'a1.sinks.k1.hive.database = logs',
+      'a1.sinks.k1.hive.table = events',
+      'a1.sinks.k1.serializer = DELIMITED',
+    );
     expect(only(f, 'FLOW170').label).toBe('default batchSize is 15000');
     // Without its only sink the channel is idle, and then the agent has nothing left.
     expect(codes(f)).toContain('FLOW171@3');
+  });
+
+  it('drops a sink whose configure() lacks a required property (FLOW133)', () => {
+    const f = read(...base.map((l) => l.replace('type = logger', 'type = avro')));
+    expect(only(f, 'FLOW133').message).toContain('lacks the required `hostname`, `port`');
+    expect(active(agent(f).sinks)).toEqual([]);
   });
 
   it('removes a channel that nothing is connected to (FLOW171)', () => {

@@ -464,7 +464,16 @@ describe('trees built in memory', () => {
     source.name.name = 'source';
     const value = source.body!.entries[0]!.value as StringLit;
     value.value = 'say "hi"';
-    expect(formatFlow(file)).toBe(lines('agent "my.agent" {', '  source "source" : x { k = "say \\"hi\\"" }', '}'));
+    const out = formatFlow(file);
+    expect(out).toBe(lines('agent "my.agent" {', '  source "source" : x { k = "say \\"hi\\"" }', '}'));
+    // Quoted names read back (the value's `raw` flag cannot: the quote made it an ordinary string).
+    const back = parseOk(out).items[0] as AgentDecl;
+    const backSource = back.items[0] as ComponentDecl;
+    expect([back.name.name, backSource.name.name, (backSource.body!.entries[0]!.value as StringLit).value]).toEqual([
+      'my.agent',
+      'source',
+      'say "hi"',
+    ]);
   });
 
   it('places comments by offset when lines are unknown (line 0)', () => {

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { collectInputs } from '../inputs.js';
 import { Reporter, type Format } from '../report.js';
+import { runBundleBuild } from './run.js';
 
 export const formatOption = () => new Option('--format <format>', 'how to print diagnostics').choices(['text', 'json']).default('text');
 
@@ -49,10 +50,7 @@ function runCheck(paths: string[], format: Format): number {
 }
 
 function runBuild(paths: string[], opts: { target: string; out: string; format: Format }): number {
-  if (opts.target === 'bundle') {
-    process.stderr.write('error: the bundle target is not available in this version of flowc\n  = help: use `--target properties`\n');
-    return EXIT_USAGE;
-  }
+  if (opts.target === 'bundle') return runBundleBuild(paths, opts);
   const reporter = new Reporter(opts.format, process.stderr);
   const { files, problems } = collectInputs(paths);
   problems.forEach((p) => reporter.addProblem(p));

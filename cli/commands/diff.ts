@@ -4,10 +4,10 @@ import { Option, type Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { renderDiagnostic, shouldColor } from '../../compiler/diagnostics/render-text.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { emitProperties } from '../../compiler/emit/properties.js';
 import type { FlumeConfigFile } from '../../compiler/flume/config.js';
 import { diffEffective, renderDifferences } from '../../compiler/flume/diff.js';
 import { effectiveConfig, type EffectiveConfig } from '../../compiler/flume/effective.js';
+import { programAsFlumeConfig } from '../../compiler/flume/from-program.js';
 import { decodeConfigText, readFlumeConfig } from '../../compiler/flume/read-config.js';
 import { compileText } from '../../compiler/program.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -49,7 +49,7 @@ function runDiff(a: string, b: string, opts: DiffOptions): number {
   }
   if (opts.agent !== undefined) {
     const name = opts.agent;
-    if (!(name in left.agents) && !(name in right.agents)) {
+    if (!Object.hasOwn(left.agents, name) && !Object.hasOwn(right.agents, name)) {
       const known = [...new Set([...Object.keys(left.agents), ...Object.keys(right.agents)])].sort();
       process.stderr.write(`error: no active agent \`${name}\` in \`${a}\` or \`${b}\`${known.length > 0 ? ` (agents: ${known.join(', ')})` : ''}\n`);
       return EXIT_USAGE;
@@ -71,8 +71,7 @@ function runDiff(a: string, b: string, opts: DiffOptions): number {
 }
 
 function only(config: EffectiveConfig, agent: string): EffectiveConfig {
-  const a = config.agents[agent];
-  return { agents: a ? { [agent]: a } : {} };
+  return { agents: Object.hasOwn(config.agents, agent) ? Object.fromEntries([[agent, config.agents[agent]!]]) : {} };
 }
 
 function fail(message: string): never {
@@ -114,14 +113,7 @@ function loadFlow(path: string, bytes: Buffer, opts: DiffOptions): FlumeConfigFi
     process.stderr.write(`error: \`${path}\` does not compile, so there is nothing to compare\n`);
     throw new InputError('compile errors');
   }
-  const merged: FlumeConfigFile = { path, agents: [], rejected: [], trailingComments: [], diagnostics: [] };
-  for (const emitted of emitProperties(result.program)) {
-    const file = readFlumeConfig(emitted.text, `${path} (${emitted.name})`);
-    merged.agents.push(...file.agents);
-    merged.rejected.push(...file.rejected);
-    merged.diagnostics.push(...file.diagnostics);
-  }
-  return merged;
+  return programAsFlumeConfig(result.program, path);
 }
 
 /** Says on stderr what Flume drops or ignores in a properties file, since it shapes the diff. */

@@ -14,8 +14,8 @@ const sections = ['sources', 'channels', 'sinks', 'sinkgroups', 'configfilters']
 export function diffEffective(a: EffectiveConfig, b: EffectiveConfig): ConfigDifference[] {
   const out: ConfigDifference[] = [];
   for (const name of union(a.agents, b.agents)) {
-    const x = a.agents[name];
-    const y = b.agents[name];
+    const x = own(a.agents, name);
+    const y = own(b.agents, name);
     if (!x) out.push({ path: name, kind: 'added', after: summary(y!) });
     else if (!y) out.push({ path: name, kind: 'removed', before: summary(x) });
     else diffAgent(name, x, y, out);
@@ -29,8 +29,8 @@ function diffAgent(agent: string, a: EffectiveAgent, b: EffectiveAgent, out: Con
     const ys = b[section] as Record<string, unknown>;
     for (const name of union(xs, ys)) {
       const path = `${agent}.${section}.${name}`;
-      const x = xs[name];
-      const y = ys[name];
+      const x = own(xs, name);
+      const y = own(ys, name);
       if (x === undefined) out.push({ path, kind: 'added', after: describe(section, y) });
       else if (y === undefined) out.push({ path, kind: 'removed', before: describe(section, x) });
       else if (section === 'sinkgroups') diffGroup(path, x as EffectiveSinkGroup, y as EffectiveSinkGroup, out);
@@ -105,7 +105,8 @@ function value(path: string, a: string | undefined, b: string | undefined, out: 
   else out.push({ path, kind: 'changed', before: a, after: b });
 }
 
-function own(r: Record<string, string>, key: string): string | undefined {
+/** Own keys only: a component may be called `__proto__` or `constructor`. */
+function own<T>(r: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(r, key) ? r[key] : undefined;
 }
 

@@ -45,7 +45,8 @@ export interface EffectiveConfig {
 }
 
 export function effectiveConfig(file: FlumeConfigFile): EffectiveConfig {
-  const agents = file.agents.filter((a) => a.active).sort(byName);
+  // An agent left with no running component runs nothing: the same as no agent.
+  const agents = file.agents.filter((a) => a.active && [...a.sources, ...a.channels, ...a.sinks].some((c) => c.active)).sort(byName);
   return { agents: Object.fromEntries(agents.map((a) => [a.name, effectiveAgent(a)])) };
 }
 

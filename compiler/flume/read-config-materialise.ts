@@ -3,6 +3,7 @@
 // that cannot be loaded throws out of getConfiguration(), so the agent does not start at
 // all. Failures inside the try blocks (interceptors, selectors, batch sizes, processors)
 // remove only the component.
+import type { Span } from '../../grammar/ast.js';
 import type { ComponentSpec } from '../catalog/types.js';
 import type { ConfigComponent, ConfigProp, ConfigSink, ConfigSinkGroup, ConfigSource } from './config.js';
 import { categoryWord, resolveFlumeType } from './read-config-kinds.js';
@@ -14,13 +15,33 @@ const batchSources = new Set(['exec', 'multiport_syslogtcp', 'seq', 'spooldir', 
 const batchSinks = new Set(['avro', 'thrift', 'null', 'file_roll', 'hdfs', 'hive', 'hbase2', 'morphline_solr']);
 const txChannels = new Set(['memory', 'file']);
 
+/**
+ * A source or sink without a property its configure() requires throws inside the try block
+ * of AbstractConfigurationProvider: Flume logs it and starts without the component.
+ */
+function configures(c: AgentCheck, u: ConfigComponent, spec: ComponentSpec, what: 'source' | 'sink'): boolean {
+  const missing = spec.properties
+    .filter((p) => p.required && !p.name.includes('<') && !p.name.endsWith('*') && !u.props.some((q) => q.key === p.name))
+    .map((p) => `\`${p.name}\``);
+  if (missing.length === 0) return true;
+  c.drop(u, `it lacks the required ${missing.join(', ')}, so its configure() fails`);
+  c.report('error', 'FLOW133', `${what} \`${u.name}\` (${spec.kind}) lacks the required ${missing.join(', ')}, so Flume drops it at start`, c.state.loc.value(u.typeLine!), {
+    label: `needs ${missing.join(', ')}`,
+    help: [`set ${missing.join(", ")} on \`${u.name}\``],
+  });
+  return false;
+}
+
 export function materialise(c: AgentCheck, channelSet: Set<string>): void {
   const channels = c.agent.channels.filter((ch) => ch.active);
   const specs = new Map<ConfigComponent, ComponentSpec>();
   let failure: string | undefined;
   const load = (u: ConfigComponent, what: 'source' | 'channel' | 'sink') => {
     const r = resolveFlumeType(what, u.type!);
-    if (r.status === 'known') specs.set(u, r.spec);
+    if (r.status === 'known') {
+      specs.set(u, r.spec);
+      if (what !== 'channel' && !configures(c, u, r.spec, what)) return false;
+    }
     if (r.status !== 'unloadable') return true;
     c.drop(u, `Flume cannot load its type \`${u.type}\``);
     failure ??= `Flume cannot load the class of ${what} \`${u.name}\` (\`${u.type}\`)`;
@@ -76,6 +97,10 @@ export function materialise(c: AgentCheck, channelSet: Set<string>): void {
     });
   }
   if (failure) c.dropAgent(`it does not start: ${failure}`);
+  // Flume still starts an agent whose components all failed, but it runs nothing; for every
+  // comparison that is the same as no agent.
+  const runs = [c.agent.sources, c.agent.channels, c.agent.sinks].some((list) => list.some((u) => u.active));
+  if (!runs) c.dropAgent('none of its components survives start-up');
 }
 
 function javaInt(value: string | undefined): number | undefined {
@@ -132,9 +157,8 @@ function checkBatch(
   }
 }
 
-function dropSource(c: AgentCheck, s: ConfigSource, code: string, message: string, at: ConfigSource['typeLine'], init: DiagnosticInit & { value?: boolean }): void {
+function dropSource(c: AgentCheck, s: ConfigSource, code: string, message: string, span: Span, init: DiagnosticInit): void {
   c.drop(s, message);
-  const span = at ? (init.value ? c.state.loc.value(at) : c.state.loc.entry(at)) : c.where(s, 'sources');
   c.report('error', code, `${message}, so Flume drops source \`${s.name}\``, span, init);
 }
 
@@ -142,7 +166,8 @@ function checkSelector(c: AgentCheck, s: ConfigSource, channels: string[]): void
   const type = s.selector.type ?? 'replicating';
   const r = resolveFlumeType('selector', type);
   if (r.status === 'unloadable') {
-    return dropSource(c, s, 'FLOW130', `Flume cannot load the channel selector \`${type}\` of source \`${s.name}\``, s.selector.typeLine, { label: r.why, help: r.help, value: true });
+    const at = s.selector.typeLine ? c.state.loc.value(s.selector.typeLine) : c.where(s, 'sources');
+    return dropSource(c, s, 'FLOW130', `Flume cannot load the channel selector \`${type}\` of source \`${s.name}\``, at, { label: r.why, help: r.help });
   }
   if (r.status !== 'known') return;
   if (r.spec.kind === 'multiplexing') {
@@ -152,7 +177,7 @@ function checkSelector(c: AgentCheck, s: ConfigSource, channels: string[]): void
       for (const name of p.value.split(' ')) {
         if (channels.includes(name)) continue;
         const what = name === '' ? 'an empty channel name (two spaces in a row)' : `\`${name}\`, which is not an active channel of the source`;
-        return dropSource(c, s, 'FLOW152', `\`selector.${p.key}\` of source \`${s.name}\` names ${what}`, p.line, {
+        return dropSource(c, s, 'FLOW152', `\`selector.${p.key}\` of source \`${s.name}\` names ${what}`, c.state.loc.entry(p.line), {
           label: 'selector channel not found',
           help: name === '' ? ['separate channel names with exactly one space'] : [`use one of: ${channels.join(', ')}`],
         });
@@ -181,17 +206,16 @@ function checkInterceptors(c: AgentCheck, s: ConfigSource): void {
       c.drop(i, 'it has no `type`');
       const configured = i.props.length > 0;
       const guess = s.interceptors.find((x) => !names.includes(x.name));
-      dropSource(c, s, 'FLOW151', `interceptor \`${name}\` of source \`${s.name}\` ${configured ? 'has no `type`' : 'is listed but not configured'}`, undefined, {
+      dropSource(c, s, 'FLOW151', `interceptor \`${name}\` of source \`${s.name}\` ${configured ? 'has no `type`' : 'is listed but not configured'}`, c.state.loc.listItem(s.interceptorsLine!, name), {
         label: 'interceptor without type',
-        help: guess && !configured ? [`interceptor \`${guess.name}\` is configured: did you mean \`${guess.name}\`?`] : [`add ${c.key('sources', s.name, `interceptors.${name}.type`)} = <alias or Builder class>`],
+        help: guess && !configured ? [`interceptor \`${guess.name}\` is configured: did you mean \`${guess.name}\`?`] : [`add ${c.line('sources', s.name, `interceptors.${name}.type`, '<alias or Builder class>')}`],
       });
-      if (s.interceptorsLine) c.state.out[c.state.out.length - 1]!.span = c.state.loc.listItem(s.interceptorsLine, name);
       continue;
     }
     const r = resolveFlumeType('interceptor', i.type);
     if (r.status !== 'unloadable') continue;
     c.drop(i, `Flume cannot load its type \`${i.type}\``);
-    dropSource(c, s, 'FLOW130', `Flume cannot load interceptor \`${name}\` of type \`${i.type}\``, i.typeLine, { label: r.why, help: r.help, value: true });
+    dropSource(c, s, 'FLOW130', `Flume cannot load interceptor \`${name}\` of type \`${i.type}\``, c.state.loc.value(i.typeLine!), { label: r.why, help: r.help });
   }
 }
 
@@ -216,7 +240,7 @@ function checkProcessor(c: AgentCheck, g: ConfigSinkGroup): void {
   }
   c.report('error', 'FLOW166', `sink group \`${g.name}\` has no \`processor.type\`, so Flume fails to create it and none of its sinks (${sinks}) run`, c.where(g, 'sinkgroups'), {
     label: 'no processor type',
-    help: [`add ${c.key('sinkgroups', g.name, 'processor.type')} = failover (or load_balance, or default)`],
+    help: [`add ${c.line('sinkgroups', g.name, 'processor.type', 'failover')} (or load_balance, or default)`],
     notes: ['the user guide gives `default` as the default, but SinkProcessorFactory fails on a missing type'],
   });
 }

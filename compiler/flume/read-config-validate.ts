@@ -44,7 +44,7 @@ export interface BuiltAgent {
 
 export type Unit = ConfigComponent | ConfigSinkGroup;
 
-const word: Record<Section, string> = {
+export const sectionWord: Record<Section, string> = {
   sources: 'source',
   channels: 'channel',
   sinks: 'sink',
@@ -83,6 +83,11 @@ export class AgentCheck {
 
   key(section: Section, name: string, rest?: string): string {
     return `\`${this.agent.name}.${section}.${name}${rest ? `.${rest}` : ''}\``;
+  }
+
+  /** A line to write, in backticks: `a1.sinks.k1.channel = <channel name>`. */
+  line(section: Section, name: string, rest: string, value: string): string {
+    return `\`${this.agent.name}.${section}.${name}.${rest} = ${value}\``;
   }
 
   drop(u: Unit, reason: string): void {
@@ -164,7 +169,7 @@ function markListed(c: AgentCheck, section: Section): void {
     if (listed.includes(u.name)) continue;
     c.drop(u, `not in ${listKey}`);
     const guess = suggest(u.name, missing);
-    c.report('warning', 'FLOW120', `${word[section]} \`${u.name}\` is configured but not listed in ${listKey}, so Flume ignores it`, c.where(u, section), {
+    c.report('warning', 'FLOW120', `${sectionWord[section]} \`${u.name}\` is configured but not listed in ${listKey}, so Flume ignores it`, c.where(u, section), {
       label: 'not listed',
       help: guess
         ? [`${listKey} lists \`${guess}\`: did you mean \`${u.name}\` there?`]
@@ -182,7 +187,7 @@ function markListed(c: AgentCheck, section: Section): void {
     const guess = suggest(name, unlisted);
     c.report('error', 'FLOW121', `${listKey} lists \`${name}\`, but no ${c.key(section, name, '*')} key is set, so Flume drops it`, c.where(placeholder, section), {
       label: 'no properties',
-      help: guess ? [`${word[section]} \`${guess}\` is configured: did you mean \`${guess}\`?`] : [`configure it (${c.key(section, name, section === 'sinkgroups' ? 'sinks' : 'type')} ...), or remove it from the list`],
+      help: guess ? [`${sectionWord[section]} \`${guess}\` is configured: did you mean \`${guess}\`?`] : [`configure it (${c.key(section, name, section === 'sinkgroups' ? 'sinks' : 'type')} ...), or remove it from the list`],
     });
   }
 }
@@ -205,9 +210,9 @@ function checkType(c: AgentCheck, u: ConfigComponent, section: Exclude<Section, 
   if (u.type !== undefined) return checkConfigStub(c, u, section);
   c.drop(u, 'it has no `type`');
   const stray = c.built.strayKeys.get(u) ?? [];
-  c.report('error', 'FLOW122', `${word[section]} \`${u.name}\` has no \`type\`, so Flume drops it`, c.where(u, section), {
+  c.report('error', 'FLOW122', `${sectionWord[section]} \`${u.name}\` has no \`type\`, so Flume drops it`, c.where(u, section), {
     label: 'no type',
-    help: [`add ${c.key(section, u.name, 'type')} = <alias or class name>`, ...stray.map((k) => `\`${k}\` is not a key Flume reads (see the warning on that line)`)],
+    help: [`add ${c.line(section, u.name, 'type', '<alias or class name>')}`, ...stray.map((k) => `\`${k}\` is not a key Flume reads (see the warning on that line)`)],
   });
   return false;
 }
@@ -221,11 +226,12 @@ function checkConfigStub(c: AgentCheck, u: ConfigComponent, section: Exclude<Sec
   const config = u.props.find((p) => p.key === 'config');
   if (!config || findKind(category, u.type!)) return true;
   const stubs = configStubNames[category] ?? [];
-  if (config.value.includes('.') || stubs.includes(config.value.toUpperCase())) return true;
+  if (stubs.includes(config.value.toUpperCase())) return true;
   c.drop(u, `its \`config\` value \`${config.value}\` names no configuration stub`);
-  c.report('error', 'FLOW132', `Flume reads \`config\` of custom ${word[section]} \`${u.name}\` as a configuration class, and \`${config.value}\` is none, so it drops the ${word[section]}`, c.state.loc.entry(config.line), {
+  c.report('error', 'FLOW132', `Flume reads \`config\` of custom ${sectionWord[section]} \`${u.name}\` as the name of a configuration class, and \`${config.value}\` is none of its own, so it drops the ${sectionWord[section]}`, c.state.loc.entry(config.line), {
     label: 'not a configuration class',
     help: ['rename the property if the component reads it itself; `config` is reserved by Flume for custom components'],
+    notes: config.value.includes('.') ? ['only a ComponentConfiguration subclass on the classpath would be accepted here'] : [],
   });
   return false;
 }
@@ -245,6 +251,15 @@ function whyInactive(c: AgentCheck, name: string): string {
   return `channel \`${name}\` is not active (${ch.dropReason ?? 'dropped'})`;
 }
 
+/** How to make channel `name` usable: list it, fix it, or name an existing one. */
+function channelHelp(c: AgentCheck, name: string, channelSet: Set<string>): string[] {
+  const ch = c.agent.channels.find((x) => x.name === name);
+  if (ch && ch.dropReason?.startsWith('not in ')) return [`add \`${name}\` to \`${c.agent.name}.channels\``];
+  if (ch) return [`fix channel \`${name}\` (see its own diagnostic)`];
+  const guess = suggest(name, [...channelSet]);
+  return guess ? didYouMean(guess) : [`list \`${name}\` in \`${c.agent.name}.channels\` and configure it, or remove it here`];
+}
+
 function validateSources(c: AgentCheck, channelSet: Set<string>): Set<string> {
   const { loc } = c.state;
   for (const s of activeOf(c.agent.sources as ConfigSource[])) {
@@ -257,7 +272,7 @@ function validateSources(c: AgentCheck, channelSet: Set<string>): Set<string> {
         help: [
           typo
             ? `a source reads the plural \`channels\`: rename ${c.key('sources', s.name, 'channel')}`
-            : `add ${c.key('sources', s.name, 'channels')} = <channel names>`,
+            : `add ${c.line('sources', s.name, 'channels', '<channel names>')}`,
         ],
       });
       continue;
@@ -274,10 +289,7 @@ function validateSources(c: AgentCheck, channelSet: Set<string>): Set<string> {
       continue;
     }
     const missing = s.channels.filter((n) => !channelSet.has(n));
-    const help = (n: string) => {
-      const guess = suggest(n, [...channelSet]);
-      return guess && guess !== n ? didYouMean(guess) : [`list \`${n}\` in \`${c.agent.name}.channels\` and configure it, or remove it here`];
-    };
+    const help = (n: string) => channelHelp(c, n, channelSet);
     if (missing.length === s.channels.length) {
       c.drop(s, 'none of its channels is active');
       c.report('error', 'FLOW124', `source \`${s.name}\` has no active channel, so Flume drops it`, loc.value(s.channelsLine), {
@@ -305,17 +317,16 @@ function validateSinks(c: AgentCheck, channelSet: Set<string>): Set<string> {
       const typo = (c.built.strayKeys.get(k) ?? []).includes('channels');
       c.report('error', 'FLOW126', `sink \`${k.name}\` has no \`channel\`, so Flume drops it`, c.where(k, 'sinks'), {
         label: 'no channel',
-        help: [typo ? `a sink reads the singular \`channel\`: rename ${c.key('sinks', k.name, 'channels')}` : `add ${c.key('sinks', k.name, 'channel')} = <channel name>`],
+        help: [typo ? `a sink reads the singular \`channel\`: rename ${c.key('sinks', k.name, 'channels')}` : `add ${c.line('sinks', k.name, 'channel', '<channel name>')}`],
       });
       continue;
     }
     if (channelSet.has(k.channel)) continue;
     c.drop(k, `its channel \`${k.channel}\` is not active`);
     const several = splitJavaWhitespace(k.channel);
-    const guess = suggest(k.channel, [...channelSet]);
     c.report('error', 'FLOW127', `sink \`${k.name}\` reads from \`${k.channel}\`, but ${several.length > 1 ? 'a sink takes exactly one channel' : whyInactive(c, k.channel)}, so Flume drops the sink`, loc.value(k.channelLine!), {
       label: several.length > 1 ? 'one channel only' : 'not an active channel',
-      help: several.length > 1 ? ['give each sink one channel; to read several channels, use one sink per channel'] : guess ? didYouMean(guess) : [`list \`${k.channel}\` in \`${c.agent.name}.channels\` and configure it`],
+      help: several.length > 1 ? ['give each sink one channel; to read several channels, use one sink per channel'] : channelHelp(c, k.channel, channelSet),
     });
   }
   return new Set(activeOf(c.agent.sinks).map((k) => k.name));
@@ -333,7 +344,7 @@ function validateGroups(c: AgentCheck, sinkSet: Set<string>): void {
       c.state.fileFailure ??= `sink group \`${g.name}\` of agent \`${c.agent.name}\` has no \`sinks\``;
       c.report('error', 'FLOW162', `sink group \`${g.name}\` has no \`sinks\`: Flume 1.11 fails with a NullPointerException and loads nothing from this file`, c.where(g, 'sinkgroups'), {
         label: 'no sinks',
-        help: [`add ${c.key('sinkgroups', g.name, 'sinks')} = <sink names>, or remove the group`],
+        help: [`add ${c.line('sinkgroups', g.name, 'sinks', '<sink names>')}, or remove the group`],
         notes: ['SinkGroupConfiguration splits the `sinks` value without checking that it exists'],
       });
       return;
@@ -352,7 +363,11 @@ function validateGroups(c: AgentCheck, sinkSet: Set<string>): void {
         const guess = suggest(s, [...sinkSet]);
         c.report('error', 'FLOW163', `sink group \`${g.name}\` names \`${s}\`, ${sink ? `but that sink is not active (${sink.dropReason ?? 'dropped'})` : 'but there is no such sink'}, so Flume leaves it out`, loc.listItem(g.sinksLine, s), {
           label: 'not an active sink',
-          help: guess && guess !== s ? didYouMean(guess) : [`list \`${s}\` in \`${c.agent.name}.sinks\` and configure it, or remove it here`],
+          help: sink
+            ? [sink.dropReason?.startsWith('not in ') ? `add \`${s}\` to \`${c.agent.name}.sinks\`` : `fix sink \`${s}\` (see its own diagnostic)`]
+            : guess
+              ? didYouMean(guess)
+              : [`list \`${s}\` in \`${c.agent.name}.sinks\` and configure it, or remove it here`],
         });
       } else {
         owner.set(s, g.name);

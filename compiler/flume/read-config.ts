@@ -57,7 +57,7 @@ import type {
 } from './config.js';
 import { checkAgentProperties } from './read-config-props.js';
 import { Locator, decodeConfigText, javaTrim, makeDiagnostic, splitJavaWhitespace } from './read-config-support.js';
-import { SECTIONS, validateAgent, type BuiltAgent, type FileState, type Section } from './read-config-validate.js';
+import { SECTIONS, sectionWord, validateAgent, type BuiltAgent, type FileState, type Section } from './read-config-validate.js';
 
 export { decodeConfigText } from './read-config-support.js';
 
@@ -164,7 +164,9 @@ function addProperty(line: PropertyLine, agents: Map<string, RawAgent>, file: Fl
   };
   if (value.length === 0) return reject('FLOW102', 'its value is empty', 'give it a value, or remove the line to use the default');
   const dot = name.indexOf('.');
-  if (dot <= 0) return reject('FLOW101', 'the key does not start with an agent name and a `.`', 'keys have the form `<agent>.sources`, `<agent>.sources.<name>.<property>` ...');
+  if (dot <= 0) {
+    return reject('FLOW101', 'the key does not start with an agent name and a `.`', 'keys have the form `<agent>.sources`, `<agent>.sources.<name>.<property>` ...; a key kept only for `${...}` substitution can stay');
+  }
   const agentName = name.slice(0, dot);
   const configKey = name.slice(dot + 1);
   if (configKey.length === 0) return reject('FLOW101', 'nothing follows the agent name', `write \`${agentName}.sources = ...\`, \`${agentName}.channels = ...\` ...`);
@@ -201,7 +203,7 @@ function strayKey(agent: string, configKey: string, line: PropertyLine): RawAgen
   if (section) {
     return {
       line,
-      message: `\`${agent}.${configKey}\` names a ${section.replace(/s$/, '')} but no property of it`,
+      message: `\`${agent}.${configKey}\` names a ${sectionWord[section]} but no property of it`,
       help: [`component keys have the form \`${agent}.${section}.<name>.<property>\`, e.g. \`${agent}.${section}.${rest[0] || 'x'}.type\``],
     };
   }

@@ -262,24 +262,26 @@ class AgentImporter {
   private group(g: ConfigSinkGroup, grouped: Set<string>): void {
     const s = this.s;
     const spec = findKind('sinkProcessor', g.processor.type ?? 'default');
-    const sinks = this.agent.sinks.filter((k) => k.active && g.sinks.includes(k.name));
+    // The sinks Flume keeps in this group, in the order it runs them.
+    const members = g.effectiveSinks;
+    const sinks = members.map((name) => this.agent.sinks.find((k) => k.active && k.name === name)).filter((k): k is ConfigSink => !!k);
     const channel = sinks[0]?.channel;
-    const sameChannel = sinks.length === g.sinks.length && sinks.every((k) => k.channel === channel && this.isActiveChannel(k.channel));
+    const sameChannel = sinks.length === members.length && sinks.every((k) => k.channel === channel && this.isActiveChannel(k.channel));
     const priorities = new Map(g.processor.props.filter((p) => p.key.startsWith('priority.')).map((p) => [p.key.slice('priority.'.length), p.value]));
     const others = g.processor.props.filter((p) => !p.key.startsWith('priority.'));
     leading(s, g.sinksLine);
     leading(s, g.processor.typeLine);
     const failoverInline =
       spec?.kind === 'failover' &&
-      g.sinks.every((k) => /^-?\d+$/.test(priorities.get(k) ?? '')) &&
-      priorities.size === g.sinks.length;
+      members.every((k) => /^-?\d+$/.test(priorities.get(k) ?? '')) &&
+      priorities.size === members.length;
     const balanceInline = spec?.kind === 'load_balance' && g.processor.props.every((p) => !p.key.startsWith('priority.'));
     if (sameChannel && channel && (failoverInline || balanceInline)) {
       s.newLine();
       const head = s.ident(channel);
       const policySpan = s.span();
       const name = s.ident(g.name);
-      const members: GroupMember[] = g.sinks.map((k) => {
+      const groupMembers: GroupMember[] = members.map((k) => {
         const id = s.ident(k);
         const member: GroupMember = { kind: 'GroupMember', name: id, span: id.span };
         if (failoverInline) {
@@ -288,14 +290,14 @@ class AgentImporter {
         }
         return member;
       });
-      const stage: Stage = { kind: 'Group', policy: failoverInline ? 'failover' : 'balance', policySpan, name, members, span: cover(policySpan, s.span()) };
+      const stage: Stage = { kind: 'Group', policy: failoverInline ? 'failover' : 'balance', policySpan, name, members: groupMembers, span: cover(policySpan, s.span()) };
       // A differently spelled type (`FAILOVER`, the class name) is the same processor to Flume.
       if (others.length > 0) {
         stage.options = s.block(() => this.entries(others, spec));
         stage.span = cover(stage.span, stage.options.span);
       }
       this.items.push({ kind: 'Flow', head, interceptors: [], stages: [stage], span: cover(head.span, stage.span) });
-      for (const k of g.sinks) grouped.add(k);
+      for (const k of members) grouped.add(k);
       return;
     }
     // The general form: a declared group, with the sinks wired to their channels separately.
@@ -305,7 +307,7 @@ class AgentImporter {
     const body = s.block(() => {
       const list = s.entry('sinks', () => {
         const open = s.span();
-        return { kind: 'List', items: g.sinks.map((k) => ({ kind: 'Ref' as const, path: [s.ident(k)], text: k, span: s.span() })), span: open };
+        return { kind: 'List', items: members.map((k) => ({ kind: 'Ref' as const, path: [s.ident(k)], text: k, span: s.span() })), span: open };
       });
       return [list, ...this.entries(g.processor.props, spec)];
     });

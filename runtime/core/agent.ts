@@ -95,11 +95,14 @@ export class AgentRuntime {
   }
 
   /** Loads the factories and constructs every component; nothing runs yet. */
-  static async create(config: AgentRuntimeConfig, options: AgentOptions): Promise<AgentRuntime> {
+  static async create(config: AgentRuntimeConfig, options: AgentOptions, previous?: AgentRuntime): Promise<AgentRuntime> {
     const agent = new AgentRuntime(config, options);
-    await agent.build();
+    await agent.build(previous);
     return agent;
   }
+
+  /** Channels carried over, running and with their events, from the agent this one replaces. */
+  readonly adopted: string[] = [];
 
   private async factory<D extends ComponentDir>(dir: D, c: { name: string; kind: string; custom?: boolean }, what: string): Promise<FactoryTypes[D]> {
     const f = c.custom || !/^[a-z0-9_]+$/.test(c.kind) ? undefined : await this.options.registry.load(dir, c.kind);
@@ -123,9 +126,19 @@ export class AgentRuntime {
     };
   }
 
-  private async build(): Promise<void> {
+  private async build(previous?: AgentRuntime): Promise<void> {
     const cfg = this.config;
     for (const c of cfg.channels) {
+      const before = previous?.config.channels.find((x) => x.name === c.name);
+      const running = previous?.channels.get(c.name);
+      if (before && running && JSON.stringify(before) === JSON.stringify(c)) {
+        this.channels.set(c.name, running);
+        this.adopted.push(c.name);
+        for (const counter of previous!.metrics.all()) if (counter.type === 'CHANNEL' && counter.name === c.name) this.metrics.register(counter);
+        const u = this.unit('channel', c.name, async () => undefined, async () => running.stop?.());
+        this.units.push(u);
+        continue;
+      }
       const f = await this.factory('channels', c, 'channel');
       const ch = f(c, this.context(c.name, 'channel'));
       this.channels.set(c.name, ch);
@@ -249,7 +262,7 @@ export class AgentRuntime {
    * Stops sources, lets the sinks drain the channels for up to `drainTimeoutMs`, then stops
    * sinks and channels. Returns whether every channel was empty at the end.
    */
-  async stop(drainTimeoutMs = 0): Promise<{ drained: boolean; left: number }> {
+  async stop(drainTimeoutMs = 0, keepChannels: ReadonlySet<string> = new Set()): Promise<{ drained: boolean; left: number }> {
     this.stopping = true;
     for (const u of this.units.filter((x) => x.role === 'source').reverse()) await this.stopUnit(u);
     let drained = true;
@@ -260,7 +273,10 @@ export class AgentRuntime {
     for (const u of this.units.filter((x) => x.role === 'sink').reverse()) await this.stopUnit(u);
     let left = 0;
     for (const c of this.channels.values()) left += c.size();
-    for (const u of this.units.filter((x) => x.role === 'channel').reverse()) await this.stopUnit(u);
+    for (const u of this.units.filter((x) => x.role === 'channel').reverse()) {
+      if (keepChannels.has(u.name)) u.state = 'stopped';
+      else await this.stopUnit(u);
+    }
     return { drained: drained && left === 0, left };
   }
 

@@ -22,6 +22,12 @@ export class Logger {
     private readonly threshold: Level = envLevel(),
   ) {}
 
+  /** A logger that collects its lines in memory (tests, tools). */
+  static memory(threshold: Level = 'debug'): { log: Logger; lines: string[] } {
+    const lines: string[] = [];
+    return { log: new Logger('', { write: (_l, line) => lines.push(line) }, threshold), lines };
+  }
+
   child(scope: string): Logger {
     return new Logger(this.scope ? `${this.scope}/${scope}` : scope, this.sink, this.threshold);
   }

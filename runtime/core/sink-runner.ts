@@ -75,6 +75,7 @@ export class SinkRunner {
   }
 
   private async pause(ms: number, wakeOnData: boolean): Promise<void> {
+    if (wakeOnData && !this.empty()) return; // events arrived since the last take
     if (this.state === 'draining') ms = Math.max(0, Math.min(ms, this.drainDeadline - Date.now()));
     this.waitingForData = wakeOnData;
     await this.sleeper.sleep(ms);

@@ -1,0 +1,238 @@
+// `flowc run app.flow [--agent NAME] [--monitor-port P] [--watch]`: checks the file (printing
+// diagnostics as `flowc check` does; errors stop here, with nothing started), turns each agent
+// into its runtime configuration and runs it in this process.
+import { Option, type Command } from 'commander';
+import { watch as watchFile, type FSWatcher } from 'node:fs';
+import { compileText } from '../../compiler/program.js';
+import { runtimeConfig } from '../../compiler/emit/runtime-config.js';
+import { emitBundle } from '../../compiler/emit/bundle.js';
+import { EXIT_OK } from '../exit-codes.js';
+import type { Format } from '../report.js';
+import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
+import { Logger } from '../../runtime/core/log.js';
+import { errorText } from '../../runtime/core/errors.js';
+import { dynamicRegistry } from '../../runtime/loader.js';
+import { DEFAULT_DRAIN_MS, Runner, startFailure, stopOnSignals } from '../../runtime/main.js';
+import { EXIT_ERRORS, EXIT_USAGE } from '../exit-codes.js';
+import { collectInputs } from '../inputs.js';
+import { Reporter } from '../report.js';
+
+interface RunOpts {
+  agent?: string[];
+  monitorPort?: string;
+  watch?: boolean;
+  drainTimeout?: string;
+}
+
+export function registerRun(program: Command, version: string): void {
+  program
+    .command('run')
+    .description('check a .flow file and run its agents in this process')
+    .argument('<file>', 'the .flow file')
+    .addOption(new Option('-a, --agent <name...>', 'run only these agents (all by default)'))
+    .addOption(new Option('-m, --monitor-port <port>', 'serve /metrics, /metrics/prometheus and /health on this port'))
+    .addOption(new Option('--drain-timeout <ms>', 'at shutdown, how long sinks may drain the channels').default(String(DEFAULT_DRAIN_MS)))
+    .option('-w, --watch', 're-check the file when it changes and restart what changed')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .action(async (file: string, opts: RunOpts) => {
+      process.exitCode = await run(file, opts, version);
+    });
+}
+
+interface Loaded {
+  configs: AgentRuntimeConfig[];
+}
+
+function load(file: string, agents: string[] | undefined): Loaded | number {
+  const reporter = new Reporter('text', process.stderr);
+  const { files, problems } = collectInputs([file]);
+  problems.forEach((p) => reporter.addProblem(p));
+  if (problems.length > 0) {
+    reporter.print();
+    return EXIT_USAGE;
+  }
+  const f = files[0]!;
+  const result = compileText(f.text, f.path);
+  reporter.addFile(f.path, f.text, result.diagnostics);
+  if (result.errorCount > 0) {
+    reporter.print();
+    process.stderr.write('nothing was started\n');
+    return EXIT_ERRORS;
+  }
+  let chosen = result.program.agents;
+  if (agents && agents.length > 0) {
+    const unknown = agents.filter((a) => !chosen.some((x) => x.name === a));
+    if (unknown.length > 0) {
+      process.stderr.write(
+        `error: no agent \`${unknown[0]}\` in ${f.path}; it defines ${chosen.map((a) => `\`${a.name}\``).join(', ') || 'no agent'}\n`,
+      );
+      return EXIT_USAGE;
+    }
+    chosen = chosen.filter((a) => agents.includes(a.name));
+  }
+  if (chosen.length === 0) {
+    if (reporter.diagnostics.length > 0) reporter.print();
+    process.stderr.write(`error: ${f.path} defines no agent to run\n`);
+    return EXIT_ERRORS;
+  }
+  const configs: AgentRuntimeConfig[] = [];
+  for (const a of chosen) {
+    const r = runtimeConfig(result.program, a);
+    reporter.addFile(f.path, f.text, r.diagnostics);
+    configs.push(r.config);
+  }
+  if (reporter.diagnostics.length > 0) reporter.print();
+  if (reporter.errorCount > 0) {
+    process.stderr.write('nothing was started\n');
+    return EXIT_ERRORS;
+  }
+  return { configs };
+}
+
+async function run(file: string, opts: RunOpts, version: string): Promise<number> {
+  let monitorPort: number | undefined;
+  if (opts.monitorPort !== undefined) {
+    monitorPort = Number(opts.monitorPort);
+    if (!Number.isInteger(monitorPort) || monitorPort < 0 || monitorPort > 65535) {
+      process.stderr.write(`error: --monitor-port takes a port number (0–65535), not \`${opts.monitorPort}\`\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const drainTimeoutMs = Number(opts.drainTimeout ?? DEFAULT_DRAIN_MS);
+  if (!Number.isFinite(drainTimeoutMs) || drainTimeoutMs < 0) {
+    process.stderr.write('error: --drain-timeout takes a number of milliseconds\n');
+    return EXIT_USAGE;
+  }
+  const loaded = load(file, opts.agent);
+  if (typeof loaded === 'number') return loaded;
+  let runner: Runner;
+  try {
+    runner = await Runner.start(loaded.configs, {
+      registry: dynamicRegistry,
+      ...(monitorPort !== undefined ? { monitorPort } : {}),
+      drainTimeoutMs,
+    });
+  } catch (e) {
+    process.stderr.write(`${startFailure(e)}\nnothing is running\n`);
+    if (process.env.FLOWC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT_ERRORS;
+  }
+  process.stdout.write(`${runner.banner(version)}\n`);
+  const log = new Logger('flowc');
+  let watcher: FSWatcher | undefined;
+  if (opts.watch) watcher = watchAndReload(file, opts, runner, log, loaded.configs);
+  stopOnSignals(runner, log, drainTimeoutMs, () => watcher?.close());
+  return 0;
+}
+
+/**
+ * Re-checks the file when it changes. With errors, the diagnostics are printed and the agents
+ * keep running as they are. Otherwise each agent whose configuration changed is rebuilt:
+ * channels whose configuration is the same are carried over with their events; the other
+ * components are restarted.
+ */
+function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger, initial: AgentRuntimeConfig[]): FSWatcher {
+  let current = new Map(initial.map((c) => [c.agent, c]));
+  let timer: NodeJS.Timeout | undefined;
+  let reloading = Promise.resolve();
+  const reload = async () => {
+    const loaded = load(file, opts.agent);
+    if (typeof loaded === 'number') {
+      log.warn('the file has errors; the agents keep running as they were');
+      return;
+    }
+    const next = new Map(loaded.configs.map((c) => [c.agent, c]));
+    let changed = 0;
+    for (const [name, cfg] of next) {
+      const before = current.get(name);
+      if (before && JSON.stringify(before) === JSON.stringify(cfg)) continue;
+      changed++;
+      const old = runner.agents.find((a) => a.name === name);
+      try {
+        const fresh = await runner.createAgent(cfg, old);
+        const kept = fresh.adopted;
+        if (old) await old.stop(0, new Set(kept));
+        await fresh.start();
+        runner.replace(old ?? fresh, fresh);
+        log.info(`agent \`${name}\` reloaded${kept.length > 0 ? `; kept channel(s) ${kept.map((k) => `\`${k}\``).join(', ')} with their events` : ''}`);
+      } catch (e) {
+        log.error(`could not reload agent \`${name}\`: ${errorText(e)}`);
+      }
+    }
+    for (const [name] of current) {
+      if (next.has(name)) continue;
+      const old = runner.agents.find((a) => a.name === name);
+      if (old) {
+        await old.stop(0);
+        runner.agents = runner.agents.filter((a) => a !== old);
+        log.info(`agent \`${name}\` removed`);
+        changed++;
+      }
+    }
+    current = next;
+    if (changed === 0) log.info('no change to run');
+  };
+  return watchFile(file, () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      reloading = reloading.then(reload, reload);
+    }, 150);
+  });
+}
+
+/**
+ * `flowc build --target bundle`: for each agent of the files, `<agent>.agent.ts` and the
+ * self-contained `<agent>.agent.mjs` in the output folder. A component kind the runtime does
+ * not implement fails the build with a diagnostic (FLOW095).
+ */
+export function runBundleBuild(paths: string[], opts: { out: string; format: Format }): number {
+  const reporter = new Reporter(opts.format, process.stderr);
+  const { files, problems } = collectInputs(paths);
+  problems.forEach((p) => reporter.addProblem(p));
+  const programs = [];
+  const agents = new Map<string, string>();
+  for (const f of files) {
+    const result = compileText(f.text, f.path);
+    reporter.addFile(f.path, f.text, result.diagnostics);
+    if (result.errorCount > 0) continue;
+    for (const a of result.program.agents) {
+      const clash = agents.get(a.name);
+      if (clash) {
+        reporter.addProblem({
+          path: f.path,
+          message: `agent \`${a.name}\` would be written by both \`${clash}\` and \`${f.path}\``,
+          help: 'agent names must be unique across the files of one build',
+        });
+      }
+      agents.set(a.name, f.path);
+    }
+    programs.push({ path: f.path, text: f.text, program: result.program });
+  }
+  if (problems.length > 0 || reporter.errorCount > 0) {
+    reporter.print();
+    process.stderr.write('nothing was written\n');
+    return problems.length > 0 ? EXIT_USAGE : EXIT_ERRORS;
+  }
+  const written: string[] = [];
+  for (const p of programs) {
+    let result;
+    try {
+      result = emitBundle(p.program, opts.out);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      process.stderr.write(`error[FLOW090]: cannot write to \`${opts.out}\`: ${err.code === 'EACCES' ? 'permission denied' : err.message}\n`);
+      return EXIT_USAGE;
+    }
+    reporter.addFile(p.path, p.text, result.diagnostics);
+    for (const o of result.outputs) written.push(o.tsPath, o.mjsPath);
+  }
+  if (reporter.errorCount > 0) {
+    reporter.print();
+    process.stderr.write('nothing more was written\n');
+    return EXIT_ERRORS;
+  }
+  if (reporter.diagnostics.length > 0) reporter.print();
+  for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,168 @@
+// Running agents in this process: start them, serve the monitor, print the banner, and stop
+// cleanly on SIGTERM/SIGINT (sources first, then the sinks drain the channels until a
+// deadline, then exit 0). Used by `flowc run` and by generated bundles.
+import { AgentRuntime, StartError, type AgentOptions } from './core/agent.js';
+import type { ComponentRegistry } from './core/component.js';
+import type { AgentRuntimeConfig } from './core/config.js';
+import { ConfigError } from './core/config.js';
+import { errorText } from './core/errors.js';
+import { Logger } from './core/log.js';
+import { startMonitor, type MonitorServer } from './monitor/server.js';
+
+export interface RunOptions {
+  registry: ComponentRegistry;
+  monitorPort?: number;
+  monitorHost?: string;
+  /** How long the sinks may drain the channels at shutdown (ms). */
+  drainTimeoutMs?: number;
+  sinkRunner?: AgentOptions['sinkRunner'];
+  restartBackoff?: AgentOptions['restartBackoff'];
+  /** Where the agents log (by default stdout and stderr). */
+  log?: Logger;
+}
+
+export const DEFAULT_DRAIN_MS = 10_000;
+
+export class Runner {
+  agents: AgentRuntime[] = [];
+  monitor: MonitorServer | undefined;
+
+  private constructor(private readonly options: RunOptions) {}
+
+  /** Builds and starts every agent; on failure, stops what started and throws (ConfigError or StartError). */
+  static async start(configs: readonly AgentRuntimeConfig[], options: RunOptions): Promise<Runner> {
+    const runner = new Runner(options);
+    try {
+      for (const c of configs) runner.agents.push(await runner.createAgent(c));
+      for (const a of runner.agents) await a.start();
+      if (options.monitorPort !== undefined) {
+        try {
+          runner.monitor = await startMonitor(() => runner.agents, options.monitorPort, options.monitorHost);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new StartError('monitor', code === 'EADDRINUSE' ? `monitor port ${options.monitorPort} is already in use` : `cannot start the monitor: ${errorText(e)}`);
+        }
+      }
+    } catch (e) {
+      await runner.stop(0);
+      throw e;
+    }
+    return runner;
+  }
+
+  createAgent(c: AgentRuntimeConfig, previous?: AgentRuntime): Promise<AgentRuntime> {
+    const o: AgentOptions = { registry: this.options.registry };
+    if (this.options.sinkRunner) o.sinkRunner = this.options.sinkRunner;
+    if (this.options.restartBackoff) o.restartBackoff = this.options.restartBackoff;
+    if (this.options.log) o.log = this.options.log.child(c.agent);
+    return AgentRuntime.create(c, o, previous);
+  }
+
+  /** Puts a reloaded agent in the place of the one it replaces (for --watch). */
+  replace(old: AgentRuntime, next: AgentRuntime): void {
+    const i = this.agents.indexOf(old);
+    if (i >= 0) this.agents[i] = next;
+    else this.agents.push(next);
+  }
+
+  async stop(drainTimeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_MS): Promise<{ drained: boolean; left: number }> {
+    let drained = true;
+    let left = 0;
+    for (const a of [...this.agents].reverse()) {
+      const r = await a.stop(drainTimeoutMs);
+      drained &&= r.drained;
+      left += r.left;
+    }
+    await this.monitor?.close();
+    this.monitor = undefined;
+    return { drained, left };
+  }
+
+  banner(version?: string): string {
+    const lines: string[] = [];
+    for (const a of this.agents) {
+      lines.push(`flowc${version ? ` ${version}` : ''}: agent \`${a.name}\` running${a.config.file ? ` (${a.config.file})` : ''}`);
+      const rows: [string, string][] = [];
+      for (const e of a.endpoints()) {
+        if (e.role === 'source' || e.endpoints.length > 0) rows.push([`${e.role} ${e.name} (${e.kind})`, e.endpoints.join(', ')]);
+      }
+      const w = Math.max(0, ...rows.map((r) => r[0].length));
+      for (const [l, r] of rows) lines.push(`  ${l.padEnd(w)}  ${r}`.trimEnd());
+    }
+    if (this.monitor) lines.push(`monitor: ${this.monitor.url}/metrics (also /metrics/prometheus, /health)`);
+    lines.push('press Ctrl-C to stop');
+    return lines.join('\n');
+  }
+}
+
+/** A message for a failure to start, without a stack trace. */
+export function startFailure(e: unknown): string {
+  if (e instanceof StartError || e instanceof ConfigError) return `error: ${e.message}`;
+  return `error: ${errorText(e)}`;
+}
+
+/**
+ * Stops the runner on SIGTERM or SIGINT and exits with 0 (1 when the channels could not be
+ * drained in time). A second signal exits at once.
+ */
+export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: number, beforeExit?: () => void): void {
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn(`${sig} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${sig}: stopping sources; draining channels for up to ${drainTimeoutMs} ms`);
+    runner.stop(drainTimeoutMs).then(
+      ({ drained, left }) => {
+        if (drained) log.info('stopped; every channel was drained');
+        else log.warn(`stopped; ${left} event(s) were left in memory channels`);
+        beforeExit?.();
+        process.exit(0);
+      },
+      (e) => {
+        log.error(`error while stopping: ${errorText(e)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** Entry point of a generated bundle: `node app.agent.mjs [--monitor-port P] [--drain-timeout MS]`. */
+export async function runBundle(configs: readonly AgentRuntimeConfig[], registry: ComponentRegistry, argv = process.argv.slice(2)): Promise<void> {
+  const opts: RunOptions = { registry };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--monitor-port') opts.monitorPort = Number(value());
+    else if (flag === '--drain-timeout') opts.drainTimeoutMs = Number(value());
+    else if (flag === '--help' || flag === '-h') {
+      process.stdout.write('usage: node <agent>.agent.mjs [--monitor-port PORT] [--drain-timeout MS]\n');
+      return;
+    } else {
+      process.stderr.write(`error: unknown option \`${a}\`\n`);
+      process.exitCode = 2;
+      return;
+    }
+  }
+  if (opts.monitorPort !== undefined && !(Number.isInteger(opts.monitorPort) && opts.monitorPort >= 0 && opts.monitorPort <= 65535)) {
+    process.stderr.write('error: --monitor-port takes a port number\n');
+    process.exitCode = 2;
+    return;
+  }
+  const log = new Logger('flowc');
+  let runner: Runner;
+  try {
+    runner = await Runner.start(configs, opts);
+  } catch (e) {
+    process.stderr.write(`${startFailure(e)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`${runner.banner()}\n`);
+  stopOnSignals(runner, log, opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS);
+}

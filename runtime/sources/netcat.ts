@@ -1,0 +1,122 @@
+// The netcat source: a TCP server; each newline-terminated line is an event (body without
+// the LF; a CR stays). Replies `OK` per accepted line (ack-every-event), `FAILED: <reason>`
+// per line the channels refused. A line longer than max-line-length characters (newline
+// included) is answered with `FAILED: Event exceeds the maximum length (N chars, including
+// newline)` and the connection closed. Bytes after the last newline at EOF are dropped.
+// Lines that arrive together are written to the channels as one batch.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { EventDrivenSource, SourceFactory } from '../core/component.js';
+import { need, paramBool, paramNumber, paramString } from '../core/config.js';
+import { errorText } from '../core/errors.js';
+import type { Event } from '../core/event.js';
+import { decoderFor, isUtf8 } from '../lib/charset.js';
+import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
+
+const LF = 10;
+
+/** Characters in UTF-8 bytes: bytes that do not continue a sequence. */
+function charCount(b: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if ((b[i]! & 0xc0) !== 0x80) n++;
+  return n;
+}
+
+const create: SourceFactory = (config, ctx) => {
+  const p = config.params;
+  const host = need(paramString(p, 'bind'), config.name, 'bind');
+  const port = need(paramNumber(p, 'port'), config.name, 'port');
+  const maxLine = need(paramNumber(p, 'max-line-length'), config.name, 'max-line-length');
+  const ack = paramBool(p, 'ack-every-event') ?? true;
+  const encoding = paramString(p, 'encoding') ?? 'utf-8';
+  const decoder = isUtf8(encoding) ? undefined : decoderFor(encoding, `source \`${config.name}\``);
+  let server: Server | undefined;
+  let boundPort = port;
+  const sockets = new Set<Socket>();
+
+  const toBody = (b: Buffer): Buffer => (decoder ? Buffer.from(decoder.decode(b), 'utf8') : b);
+
+  function serve(socket: Socket): void {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    let pending: Buffer | undefined;
+    let busy = Promise.resolve();
+    let closed = false;
+    const finish = () => {
+      closed = true;
+      sockets.delete(socket);
+    };
+    socket.on('close', finish);
+    socket.on('error', (e) => ctx.log.debug(`client connection error: ${errorText(e)}`));
+    socket.on('data', (chunk: Buffer) => {
+      // Handle chunks one after the other: pause reading while a batch is written.
+      socket.pause();
+      busy = busy.then(() => handle(chunk)).then(
+        () => {
+          if (!closed) socket.resume();
+        },
+        (e) => {
+          ctx.log.warn(`closing a client connection: ${errorText(e)}`);
+          socket.destroy();
+        },
+      );
+    });
+
+    async function handle(chunk: Buffer): Promise<void> {
+      const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+      pending = undefined;
+      const lines: Event[] = [];
+      let start = 0;
+      let tooLong = false;
+      for (;;) {
+        const nl = data.indexOf(LF, start);
+        if (nl < 0) break;
+        if (charCount(data, start, nl) + 1 > maxLine) {
+          tooLong = true;
+          break;
+        }
+        lines.push({ headers: {}, body: toBody(data.subarray(start, nl)) });
+        start = nl + 1;
+      }
+      if (!tooLong && start < data.length) {
+        if (charCount(data, start, data.length) >= maxLine) tooLong = true;
+        else pending = data.subarray(start);
+      }
+      if (lines.length > 0) {
+        let reply: string;
+        try {
+          await ctx.processor.processEventBatch(lines);
+          reply = ack ? 'OK\n'.repeat(lines.length) : '';
+        } catch (e) {
+          ctx.log.warn(`the channels refused ${lines.length} event(s): ${errorText(e)}`);
+          reply = `FAILED: ${errorText(e)}\n`.repeat(lines.length);
+        }
+        if (reply && !closed) socket.write(reply);
+      }
+      if (tooLong && !closed) {
+        ctx.log.warn(`a client sent a line longer than ${maxLine} characters; closing its connection`);
+        socket.end(`FAILED: Event exceeds the maximum length (${maxLine} chars, including newline)\n`);
+        closed = true;
+      }
+    }
+  }
+
+  const source: EventDrivenSource = {
+    driver: 'event',
+    async start() {
+      server = createServer(serve);
+      boundPort = await listenTcp(server, host, port);
+      server.on('error', (e) => ctx.fail(e));
+    },
+    async stop() {
+      const s = server;
+      server = undefined;
+      for (const sock of sockets) sock.destroy();
+      sockets.clear();
+      await closeServer(s);
+    },
+    endpoints: () => [`tcp://${hostForUrl(host)}:${boundPort}`],
+  };
+  return source;
+};
+
+export default create;
