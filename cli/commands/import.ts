@@ -3,6 +3,10 @@ import type { Command } from 'commander';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { formatFlow } from '../../compiler/format/printer.js';
+import type { Category } from '../../compiler/catalog/types.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { ConfigComponent, FlumeConfigFile } from '../../compiler/flume/config.js';
+import { resolveFlumeType } from '../../compiler/flume/read-config-kinds.js';
 import { readFlumeConfig } from '../../compiler/flume/read-config.js';
 import { importConfig } from '../../compiler/import/import.js';
 import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
@@ -87,7 +91,8 @@ function importOne(path: string, out: string | undefined, opts: ImportOpts, sing
   }
   const config = readFlumeConfig(bytes, path);
   const reporter = new Reporter(opts.format, process.stderr);
-  reporter.addFile(path, decodeForFrames(bytes), config.diagnostics);
+  const sourceText = decodeForFrames(bytes);
+  reporter.addFile(path, sourceText, [...config.diagnostics, ...customClassWarnings(config, sourceText)]);
   if (opts.agent && !config.agents.some((a) => a.name === opts.agent)) {
     reporter.addProblem({ path, message: `\`${path}\` has no agent named \`${opts.agent}\``, help: `agents in it: ${config.agents.map((a) => a.name).join(', ') || 'none'}` });
     reporter.print();
@@ -114,6 +119,38 @@ function importOne(path: string, out: string | undefined, opts: ImportOpts, sing
   }
   if (!process.stderr.isTTY || single) process.stderr.write(`wrote ${target}\n`);
   return EXIT_OK;
+}
+
+/** Custom classes pass through untouched; say so, since flowc cannot check them. */
+function customClassWarnings(config: FlumeConfigFile, text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const offset = (line: number, col: number) => (lineStarts[line - 1] ?? 0) + col - 1;
+  const warn = (category: Category, what: string, c: ConfigComponent) => {
+    if (!c.active || !c.type || !c.typeLine || resolveFlumeType(category, c.type).status !== 'custom') return;
+    const line = c.typeLine;
+    out.push({
+      severity: 'warning',
+      code: 'FLOW141',
+      message: `${what} \`${c.name}\` is a custom class (\`${c.type}\`): its properties are passed through unchecked`,
+      span: {
+        file: config.path,
+        start: { line: line.valueLine, col: line.valueCol, offset: offset(line.valueLine, line.valueCol) },
+        end: { line: line.valueLine, col: line.valueCol + c.type.length, offset: offset(line.valueLine, line.valueCol + c.type.length) },
+      },
+      label: 'custom class',
+    });
+  };
+  for (const agent of config.agents.filter((a) => a.active)) {
+    for (const s of agent.sources) {
+      warn('source', 'source', s);
+      for (const i of s.interceptors) warn('interceptor', 'interceptor', i);
+    }
+    for (const c of agent.channels) warn('channel', 'channel', c);
+    for (const k of agent.sinks) warn('sink', 'sink', k);
+  }
+  return out;
 }
 
 function decodeForFrames(bytes: Buffer): string {

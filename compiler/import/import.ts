@@ -262,8 +262,9 @@ class AgentImporter {
   private group(g: ConfigSinkGroup, grouped: Set<string>): void {
     const s = this.s;
     const spec = findKind('sinkProcessor', g.processor.type ?? 'default');
-    // The sinks Flume keeps in this group, in the order it runs them.
-    const members = g.effectiveSinks;
+    // The sinks Flume keeps in this group, in the order the user wrote them (Flume runs them
+    // in hash order, which the emitted file reproduces whatever the order).
+    const members = g.sinks.filter((k, i) => g.effectiveSinks.includes(k) && g.sinks.indexOf(k) === i);
     const sinks = members.map((name) => this.agent.sinks.find((k) => k.active && k.name === name)).filter((k): k is ConfigSink => !!k);
     const channel = sinks[0]?.channel;
     const sameChannel = sinks.length === members.length && sinks.every((k) => k.channel === channel && this.isActiveChannel(k.channel));

@@ -81,31 +81,37 @@ export class MemoryChannel implements Channel {
     return e;
   }
 
-  /** @internal */ async commit(puts: Event[], putBytes: number, takes: number, takeBytes: number): Promise<void> {
-    const needSlots = puts.length - takes;
+  /** @internal */ hasRoom(puts: number, putBytes: number, takes: number, takeBytes: number): 'ok' | 'bytes' | 'slots' {
+    const needSlots = puts - takes;
     const needBytes = putBytes - takeBytes;
-    if (needSlots > 0 || needBytes > 0) {
-      const deadline = Date.now() + this.keepAliveMs;
-      for (;;) {
-        const bytesOk = needBytes <= 0 || this.bytesUsed + needBytes <= this.byteSlots;
-        const slotsOk = needSlots <= 0 || this.queue.length + this.outstandingTakes + needSlots <= this.capacity;
-        if (bytesOk && slotsOk) break;
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          if (!bytesOk) {
-            throw new ChannelException(
-              `channel \`${this.name}\` has no room for ${putBytes * SLOT_BYTES} more bytes of event bodies (byteCapacity reached); ` +
-                'the sinks are not keeping up with the sources, or byteCapacity is too small',
-            );
-          }
-          throw new ChannelFullException(
-            `channel \`${this.name}\` is full (capacity ${this.capacity}): no room for ${needSlots} more events within keep-alive; ` +
-              'the sinks are not keeping up with the sources, or the capacity is too small',
+    if (needBytes > 0 && this.bytesUsed + needBytes > this.byteSlots) return 'bytes';
+    if (needSlots > 0 && this.queue.length + this.outstandingTakes + needSlots > this.capacity) return 'slots';
+    return 'ok';
+  }
+
+  /** @internal */ async waitForRoom(puts: number, putBytes: number, takes: number, takeBytes: number): Promise<void> {
+    const deadline = Date.now() + this.keepAliveMs;
+    for (;;) {
+      const room = this.hasRoom(puts, putBytes, takes, takeBytes);
+      if (room === 'ok') return;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        if (room === 'bytes') {
+          throw new ChannelException(
+            `channel \`${this.name}\` has no room for ${putBytes * SLOT_BYTES} more bytes of event bodies (byteCapacity reached); ` +
+              'the sinks are not keeping up with the sources, or byteCapacity is too small',
           );
         }
-        await this.waitForSpace(left);
+        throw new ChannelFullException(
+          `channel \`${this.name}\` is full (capacity ${this.capacity}): no room for ${puts - takes} more events within keep-alive; ` +
+            'the sinks are not keeping up with the sources, or the capacity is too small',
+        );
       }
+      await this.waitForSpace(left);
     }
+  }
+
+  /** @internal */ apply(puts: Event[], putBytes: number, takes: number, takeBytes: number): void {
     for (let i = 0; i < puts.length; i++) this.queue.pushBack(puts[i]!);
     this.outstandingTakes -= takes;
     this.bytesUsed += putBytes - takeBytes;
@@ -143,7 +149,7 @@ export class MemoryChannel implements Channel {
 }
 
 class MemoryTransaction implements Transaction {
-  private state: 'new' | 'open' | 'done' = 'new';
+  private state: 'new' | 'open' | 'committing' | 'done' = 'new';
   private puts: Event[] = [];
   private putBytes = 0;
   private takes: Event[] = [];
@@ -185,9 +191,28 @@ class MemoryTransaction implements Transaction {
     return e;
   }
 
-  async commit(): Promise<void> {
+  /** Synchronous when the channel has room; otherwise waits up to keep-alive for it. */
+  commit(): void | Promise<void> {
     this.open('commit');
-    await this.ch.commit(this.puts, this.putBytes, this.takes.length, this.takeBytes);
+    const ch = this.ch;
+    const n = this.puts.length;
+    const t = this.takes.length;
+    if (ch.hasRoom(n, this.putBytes, t, this.takeBytes) === 'ok') {
+      this.finish();
+      return;
+    }
+    this.state = 'committing';
+    return ch.waitForRoom(n, this.putBytes, t, this.takeBytes).then(
+      () => this.finish(),
+      (e) => {
+        this.state = 'open';
+        throw e;
+      },
+    );
+  }
+
+  private finish(): void {
+    this.ch.apply(this.puts, this.putBytes, this.takes.length, this.takeBytes);
     this.state = 'done';
     this.puts = [];
     this.takes = [];
@@ -203,7 +228,7 @@ class MemoryTransaction implements Transaction {
 
   close(): void {
     if (this.state === 'open') this.rollback();
-    this.state = 'done';
+    if (this.state !== 'committing') this.state = 'done';
   }
 
   private open(what: string): void {
