@@ -196,3 +196,25 @@ export function spawnNode(args: string[], cwd = process.cwd(), env: NodeJS.Proce
   const exited = new Promise<number | null>((r) => proc.on('close', (code) => r(code)));
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
+
+/** Takes every event now in a channel of a running agent (committing the takes). */
+export function takeAll(r: Running, channel: string, agent = 0): import('../../runtime/core/event.js').Event[] {
+  const ch = r.runner.agents[agent]!.channels.get(channel)!;
+  const out: import('../../runtime/core/event.js').Event[] = [];
+  for (;;) {
+    const tx = ch.getTransaction();
+    tx.begin();
+    const e = tx.take();
+    if (e) out.push(e);
+    void tx.commit();
+    tx.close();
+    if (!e) return out;
+  }
+}
+
+/** Waits until a channel holds `n` events, then takes them. */
+export async function takeN(r: Running, channel: string, n: number, timeoutMs = 10_000): Promise<import('../../runtime/core/event.js').Event[]> {
+  const ch = r.runner.agents[0]!.channels.get(channel)!;
+  await waitFor(() => ch.size() >= n, timeoutMs, `${n} events in channel ${channel} (has ${ch.size()})`);
+  return takeAll(r, channel);
+}
