@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { emitProperties } from '../compiler/emit/properties.js';
 import { compileText } from '../compiler/program.js';
 import { parseProperties } from '../compiler/properties/reader.js';
+import { readFlumeConfig } from '../compiler/flume/read-config.js';
 import { expectBaseline } from './helpers/baseline.js';
 import { unacceptedKeys } from './helpers/flume-keys.js';
 
@@ -33,6 +34,16 @@ describe('properties target on the examples', () => {
         it(`emits ${file.name} with only keys Flume accepts`, () => {
           expect(unacceptedKeys(file.text)).toEqual([]);
           expect(parseProperties(file.text).problems).toEqual([]);
+        });
+
+        it(`emits ${file.name} that Flume loads with no error and no dropped component`, () => {
+          const config = readFlumeConfig(file.text, file.name);
+          expect(config.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+          const inactive = config.agents.flatMap((a) =>
+            [a, ...a.sources, ...a.channels, ...a.sinks, ...a.sinkgroups].filter((c) => !c.active).map((c) => `${c.name}: ${c.dropReason}`),
+          );
+          expect(inactive).toEqual([]);
+          expect(config.agents.length).toBe(1);
         });
       }
     });

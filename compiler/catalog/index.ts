@@ -146,3 +146,15 @@ export function findProperty(spec: ComponentSpec, key: string): PropertySpec | u
   for (const pattern of index.patterns) if (matches(pattern, parts)) return pattern.spec;
   return undefined;
 }
+
+/** How diagnostics name a category in prose. */
+export const categoryWord: Record<Category, string> = {
+  source: 'source',
+  channel: 'channel',
+  sink: 'sink',
+  interceptor: 'interceptor',
+  selector: 'channel selector',
+  sinkProcessor: 'sink processor',
+  serializer: 'serializer',
+  configFilter: 'config filter',
+};

@@ -1,23 +1,12 @@
 // Rules on each component by itself: its kind, its properties' names, types, units, ranges
 // and allowed values, and the properties it requires.
-import { kindsOf } from '../catalog/index.js';
+import { categoryWord, kindsOf } from '../catalog/index.js';
 import type { ComponentSpec, PropertySpec } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Agent, Component } from '../model.js';
 import { propOf } from '../model.js';
 import { suggest } from '../util/suggest.js';
 import { toFlumeText } from '../values.js';
-
-const categoryWord: Record<Component['category'], string> = {
-  source: 'source',
-  channel: 'channel',
-  sink: 'sink',
-  interceptor: 'interceptor',
-  selector: 'channel selector',
-  sinkProcessor: 'sink processor',
-  serializer: 'serializer',
-  configFilter: 'config filter',
-};
 
 /** Keys that the language writes with its own syntax; they are not properties. */
 const structuralKeys: Record<string, string> = {
@@ -84,6 +73,17 @@ function checkComponent(c: Component, diagnostics: Diagnostic[], complete: boole
   }
   // After a syntax error a property may be missing only because it did not parse.
   if (complete) checkRequired(c, spec, diagnostics);
+  if (c.role === 'selector' && spec.kind === 'load_balancing') {
+    diagnostics.push({
+      severity: 'error',
+      code: 'FLOW031',
+      message: `source \`${c.name}\` uses a load_balancing channel selector, which Flume 1.11 cannot configure from a properties file`,
+      span: c.typeSpan,
+      label: 'Flume drops the source',
+      help: ['send every event to all channels (replicating, the default), or route by a header with `route header "h" { ... }`'],
+      notes: ["FlumeConfiguration has no configuration type for this selector, so it rejects the source"],
+    });
+  }
 }
 
 function unknownKind(c: Component): Diagnostic {

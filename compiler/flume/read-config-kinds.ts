@@ -5,7 +5,7 @@
 // Class.forName, which is case-sensitive. flowc's catalog is more forgiving (it also knows
 // our own kind names such as `kafka`, and matches class names in any case), so a catalog
 // hit alone does not mean that Flume can load the type.
-import { findKind, findProperty, kindsOf } from '../catalog/index.js';
+import { categoryWord, findKind, findProperty, kindsOf } from '../catalog/index.js';
 import type { Category, ComponentSpec, PropertySpec } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../util/suggest.js';
@@ -20,16 +20,6 @@ export type ResolvedType =
   /** Class.forName will fail. */
   | { status: 'unloadable'; why: string; help: string[] };
 
-export const categoryWord: Record<Category, string> = {
-  source: 'source',
-  channel: 'channel',
-  sink: 'sink',
-  interceptor: 'interceptor',
-  selector: 'channel selector',
-  sinkProcessor: 'sink processor',
-  serializer: 'serializer',
-  configFilter: 'config filter',
-};
 
 /** What Flume accepts as a `type` for this entry: its alias, else its class name. */
 export function flumeTypeName(spec: ComponentSpec): string {

@@ -6,7 +6,8 @@
 import type { Span } from '../../grammar/ast.js';
 import type { ComponentSpec } from '../catalog/types.js';
 import type { ConfigComponent, ConfigProp, ConfigSink, ConfigSinkGroup, ConfigSource } from './config.js';
-import { categoryWord, resolveFlumeType } from './read-config-kinds.js';
+import { categoryWord } from '../catalog/index.js';
+import { resolveFlumeType } from './read-config-kinds.js';
 import { javaHashSetOrder, javaTrim, splitJavaWhitespace, type DiagnosticInit } from './read-config-support.js';
 import type { AgentCheck } from './read-config-validate.js';
 

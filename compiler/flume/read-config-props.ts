@@ -2,7 +2,8 @@
 // ignores or misreads: unknown properties of known kinds, interceptors that are configured
 // but not listed, and `${filter['key']}` placeholders that no config filter replaces.
 import type { ConfigComponent, ConfigProp, ConfigSource } from './config.js';
-import { categoryWord, checkKnownProps, resolveFlumeType } from './read-config-kinds.js';
+import { categoryWord } from '../catalog/index.js';
+import { checkKnownProps, resolveFlumeType } from './read-config-kinds.js';
 import { javaTrim, splitJavaWhitespace } from './read-config-support.js';
 import { sectionCategory, type BuiltAgent, type FileState } from './read-config-validate.js';
 

@@ -153,7 +153,7 @@ describe('syslog', () => {
     expect(c!.headers).toEqual({ Facility: '0', Severity: '0', 'flume.syslog.status': 'Invalid', priority: '165', version: '1' });
     expect(body(c!)).toBe('garbage');
     expect(d!.headers['flume.syslog.status']).toBe('Incomplete');
-    expect(d!.body.length).toBe(80);
+    expect(body(d!)).toMatch(/^h y+$/); // parsed as far as it goes, with the kept host name
     expect(rest!.headers['flume.syslog.status']).toBe('Invalid');
   });
 

@@ -1,0 +1,137 @@
+// `flowc run` and `flowc build --target bundle` as a user runs them: the built CLI in a child
+// process (run `npx tsc -p tsconfig.json` first), real ports, files and signals.
+import { afterEach, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { bin, collector, fileLines, freePort, httpPost, removeDir, spawnNode, tcpExchange, tempDir, waitFor, type Child } from './helpers.js';
+
+const children: Child[] = [];
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  for (const c of cleanup.splice(0)) await c();
+});
+
+function run(dir: string, flow: string, args: string[] = []): Child {
+  writeFileSync(join(dir, 'app.flow'), flow);
+  const c = spawnNode([bin, 'run', 'app.flow', ...args], dir);
+  children.push(c);
+  return c;
+}
+
+function work(): string {
+  const d = tempDir();
+  cleanup.push(() => removeDir(d));
+  return d;
+}
+
+const started = (c: Child) => waitFor(() => c.stdout().includes('press Ctrl-C'), 15_000, `the banner (stderr: ${c.stderr()})`);
+
+describe('flowc run', () => {
+  it('prints diagnostics and starts nothing when the file has errors', async () => {
+    const c = run(work(), 'agent a {\n  source s : netcat { bind = "127.0.0.1", port = 99999 }\n  channel c : memory\n  s -> c\n}\n');
+    expect(await c.exited).toBe(1);
+    expect(c.stderr()).toContain('error[FLOW026]');
+    expect(c.stderr()).toContain('nothing was started');
+  });
+
+  it('reports a port in use, an unwritable directory and a missing command without a stack trace', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => blocker.close(r)));
+    const d = work();
+    const c1 = run(d, `agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }\n channel c : memory\n s -> c }\n`);
+    expect(await c1.exited).toBe(1);
+    expect(c1.stderr()).toContain(`error: cannot start source \`s\`: tcp port ${port} on 127.0.0.1 is already in use`);
+    writeFileSync(join(d, 'plain-file'), 'x');
+    const c2 = run(d, `agent a { source s : seq\n channel c : memory\n sink k : file_roll { sink.directory = "plain-file/out" }\n s -> c -> k }\n`);
+    expect(await c2.exited).toBe(1);
+    expect(c2.stderr()).toMatch(/cannot start sink `k`: .*plain-file\/out/);
+    const c3 = run(d, `agent a { source s : exec { command = "flowc-no-such-tool -f x" }\n channel c : memory\n s -> c }\n`);
+    expect(await c3.exited).toBe(1);
+    expect(c3.stderr()).toContain('cannot start source `s`: command `flowc-no-such-tool` not found');
+    for (const c of [c1, c2, c3]) expect(c.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves /metrics in Flume JSON, /metrics/prometheus and /health', async () => {
+    const port = await freePort();
+    const c = run(work(), `agent a { source s : http { bind = "127.0.0.1", port = ${port} }\n channel c : memory\n s -> c }\n`, ['--monitor-port', '0']);
+    await started(c);
+    const url = /monitor: (http:\/\/\S+)\/metrics/.exec(c.stdout())![1]!;
+    expect((await httpPost(port, JSON.stringify([{ body: '1' }, { body: '2' }, { body: '3' }]))).status).toBe(200);
+    expect((await httpPost(port, JSON.stringify([{ body: '4' }, { body: '5' }]))).status).toBe(200);
+    const res = await fetch(`${url}/metrics`);
+    expect(res.headers.get('content-type')).toBe('application/json;charset=utf-8');
+    const m = (await res.json()) as Record<string, Record<string, string>>;
+    expect(m['SOURCE.s']).toMatchObject({ Type: 'SOURCE', EventReceivedCount: '5', EventAcceptedCount: '5', AppendBatchAcceptedCount: '2' });
+    expect(m['CHANNEL.c']).toMatchObject({ Type: 'CHANNEL', ChannelSize: '5', ChannelCapacity: '100', ChannelFillPercentage: '5.0', EventPutSuccessCount: '5', StopTime: '0' });
+    for (const v of Object.values(m['CHANNEL.c']!)) expect(typeof v).toBe('string');
+    const prom = await (await fetch(`${url}/metrics/prometheus`)).text();
+    expect(prom).toContain('flume_source_event_accepted_count{agent="a",component="s"} 5');
+    expect(prom).toContain('# TYPE flume_channel_channel_size gauge');
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('on SIGTERM stops the source and drains the memory channel into the sink, then exits 0', async () => {
+    const slow = await collector();
+    cleanup.push(() => slow.close());
+    const original = slow.server.listeners('request')[0] as (...a: unknown[]) => void;
+    slow.server.removeAllListeners('request');
+    slow.server.on('request', (...a: unknown[]) => setTimeout(() => original(...a), 20));
+    const port = await freePort();
+    const c = run(
+      work(),
+      `agent a { source s : http { bind = "127.0.0.1", port = ${port} }
+        channel c : memory
+        sink k : http { endpoint = "http://127.0.0.1:${slow.port}/", rollback.200 = false, backoff.200 = false }
+        s -> c -> k }\n`,
+    );
+    await started(c);
+    const bodies = Array.from({ length: 40 }, (_, i) => `e${i}`);
+    expect((await httpPost(port, JSON.stringify(bodies.map((body) => ({ body }))))).status).toBe(200);
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+    expect(slow.bodies).toEqual(bodies);
+    expect(c.stdout()).toContain('every channel was drained');
+    await expect(httpPost(port, '[]')).rejects.toThrow();
+  });
+});
+
+describe('flowc build --target bundle', () => {
+  it('writes a readable .ts and a single-file .mjs that runs with plain node in an empty folder', async () => {
+    const d = work();
+    const port = await freePort();
+    const flow = readFileSync('examples/quickstart.flow', 'utf8').replaceAll('44444', String(port));
+    writeFileSync(join(d, 'quickstart.flow'), flow);
+    const b = spawnNode([bin, 'build', 'quickstart.flow', '--target', 'bundle', '-o', 'dist'], d);
+    expect(await b.exited).toBe(0);
+    const ts = readFileSync(join(d, 'dist', 'quickstart.agent.ts'), 'utf8');
+    expect(ts).toContain('"sink.rollInterval": 300');
+    expect(ts).toMatch(/import sink_file_roll from '.*\/runtime\/sinks\/file_roll\.js';/);
+    const empty = work();
+    copyFileSync(join(d, 'dist', 'quickstart.agent.mjs'), join(empty, 'quickstart.agent.mjs'));
+    expect(existsSync(join(empty, 'node_modules'))).toBe(false);
+    const c = spawnNode(['quickstart.agent.mjs'], empty);
+    children.push(c);
+    await started(c);
+    expect(await tcpExchange(port, 'hello bundle\nsecond\n')).toBe('OK\nOK\n');
+    await waitFor(() => c.stdout().includes('hello bundle }'), 10_000, 'the logger line');
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+    expect(fileLines(join(empty, 'out', 'quickstart'))).toEqual(['hello bundle', 'second']);
+  });
+
+  it('fails with a diagnostic naming a component the runtime does not implement', async () => {
+    const d = work();
+    writeFileSync(join(d, 'app.flow'), 'agent a {\n  source s : seq\n  channel c : memory\n  sink archive : hdfs { hdfs.path = "/x" }\n  s -> c -> archive\n}\n');
+    const b = spawnNode([bin, 'build', 'app.flow', '--target', 'bundle', '-o', 'dist'], d);
+    expect(await b.exited).toBe(1);
+    expect(b.stderr()).toContain('error[FLOW095]: sink `archive` is of kind `hdfs`, which the flowc runtime does not implement');
+    expect(b.stderr()).toContain('--target properties');
+    expect(existsSync(join(d, 'dist'))).toBe(false);
+  });
+});
