@@ -2,6 +2,7 @@
 import type { Expr, Span } from '../grammar/ast.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { StringPart, Value } from './model.js';
+import { suggest } from './util/suggest.js';
 
 export class Scope {
   private readonly values = new Map<string, Value>();
@@ -21,6 +22,11 @@ export class Scope {
 
   child(): Scope {
     return new Scope(this);
+  }
+
+  /** Every name visible from here, for suggestions. */
+  names(): string[] {
+    return [...this.values.keys(), ...(this.parent?.names() ?? [])];
   }
 }
 
@@ -76,6 +82,20 @@ function concat(expr: Extract<Expr, { kind: 'Concat' }>, scope: Scope, diagnosti
   const left = evaluate(expr.left, scope, diagnostics);
   const right = evaluate(expr.right, scope, diagnostics);
   if (!left || !right) return undefined;
+  // A bare name next to `+` can only be a constant; an undefined one is a typo, not text.
+  for (const operand of [left, right]) {
+    if (operand.t !== 'word') continue;
+    const guess = suggest(operand.v, scope.names());
+    diagnostics.push({
+      severity: 'error',
+      code: 'FLOW013',
+      message: `no constant named \`${operand.v}\``,
+      span: operand.span,
+      label: 'not defined',
+      help: guess ? [`did you mean \`${guess}\`?`] : [`define it with \`let ${operand.v} = "..."\`, or quote it to use it as text`],
+    });
+    return undefined;
+  }
   if (left.t === 'list' && right.t === 'list') {
     return { t: 'list', items: [...left.items, ...right.items], span: expr.span };
   }

@@ -5,15 +5,14 @@ import { Option, type Command } from 'commander';
 import { watch as watchFile, type FSWatcher } from 'node:fs';
 import { compileText } from '../../compiler/program.js';
 import { runtimeConfig } from '../../compiler/emit/runtime-config.js';
-import { emitBundle } from '../../compiler/emit/bundle.js';
-import { EXIT_OK } from '../exit-codes.js';
+import { checkRuntimeSupport, emitBundle } from '../../compiler/emit/bundle.js';
 import type { Format } from '../report.js';
 import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
 import { Logger } from '../../runtime/core/log.js';
 import { errorText } from '../../runtime/core/errors.js';
 import { dynamicRegistry } from '../../runtime/loader.js';
 import { DEFAULT_DRAIN_MS, Runner, startFailure, stopOnSignals } from '../../runtime/main.js';
-import { EXIT_ERRORS, EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { collectInputs } from '../inputs.js';
 import { Reporter } from '../report.js';
 
@@ -48,7 +47,10 @@ function load(file: string, agents: string[] | undefined): Loaded | number {
   const reporter = new Reporter('text', process.stderr);
   const { files, problems } = collectInputs([file]);
   problems.forEach((p) => reporter.addProblem(p));
-  if (problems.length > 0) {
+  if (problems.length === 0 && files.length !== 1) {
+    reporter.addProblem({ path: file, message: `\`flowc run\` takes one .flow file; \`${file}\` holds ${files.length}`, help: 'name the file to run' });
+  }
+  if (reporter.errorCount > 0) {
     reporter.print();
     return EXIT_USAGE;
   }
@@ -79,7 +81,7 @@ function load(file: string, agents: string[] | undefined): Loaded | number {
   const configs: AgentRuntimeConfig[] = [];
   for (const a of chosen) {
     const r = runtimeConfig(result.program, a);
-    reporter.addFile(f.path, f.text, r.diagnostics);
+    reporter.addFile(f.path, f.text, [...checkRuntimeSupport(a), ...r.diagnostics]);
     configs.push(r.config);
   }
   if (reporter.diagnostics.length > 0) reporter.print();

@@ -4,43 +4,7 @@
 // it builds the components. Every line Flume ignores and every component it drops gets a
 // diagnostic that points at the file.
 //
-// Diagnostic codes (FLOW1xx: flume.properties files). Warnings: Flume ignores something.
-// Errors: Flume refuses or drops something, so events are lost or an agent does not run.
-//
-//   FLOW100 error    java.util.Properties cannot load the file (malformed \uXXXX): Flume loads nothing
-//   FLOW101 warning  line ignored: the key has no `<agent>.` prefix, or nothing after it
-//   FLOW102 warning  line ignored: empty value
-//   FLOW103 warning  key given twice: the last value wins
-//   FLOW104 warning  key under an agent that Flume does not read (`a1.source.r1.type`, a sink's `channels`)
-//   FLOW105 warning  ` #...` after a value: Java has no end-of-line comments, so it is part of the value
-//   FLOW110 error    agent without an `<agent>.channels` list: agent dropped
-//   FLOW111 error    agent without any valid channel: agent dropped
-//   FLOW112 error    agent without any valid source or sink: agent dropped
-//   FLOW120 warning  component configured but not in its agent's list: ignored
-//   FLOW121 error    component listed but without properties: dropped
-//   FLOW122 error    component without `type`: dropped
-//   FLOW123 error    source without `channels`: dropped
-//   FLOW124 error    source whose channels are all missing or inactive: dropped
-//   FLOW125 error    one channel of a source is missing or inactive: Flume leaves it out
-//   FLOW126 error    sink without `channel`: dropped
-//   FLOW127 error    sink whose channel is missing or inactive: dropped
-//   FLOW130 error    a `type` Flume cannot load (unknown alias, wrong case, flowc-only kind)
-//   FLOW131 error    `load_balancing` selector: Flume 1.11 cannot configure it from properties; source dropped
-//   FLOW132 error    `config` of a custom component names no configuration stub: dropped
-//   FLOW140 warning  property a known kind does not read (with did-you-mean)
-//   FLOW150 warning  interceptor configured but not in the source's `interceptors`: ignored
-//   FLOW151 error    interceptor listed without `type`: source dropped
-//   FLOW152 error    multiplexing selector names a channel the source does not have: source dropped
-//   FLOW153 warning  `selector.optional` names a channel the source does not have
-//   FLOW162 error    sink group without `sinks`: Flume fails to load the whole file
-//   FLOW163 error    group names a sink that is missing or inactive: left out of the group
-//   FLOW164 error    sink already taken by another group: left out of this group
-//   FLOW165 error    group with no sink left: dropped
-//   FLOW166 error    group without `processor.type`: the group and its sinks do not run
-//   FLOW170 error    batch size above the channel's transactionCapacity: component removed at start
-//   FLOW171 warning  channel with no source or sink left: removed at start
-//   FLOW172 error    a sink of a group failed at start: Flume runs nothing of the agent
-//   FLOW180 warning  `${f['key']}` placeholder with no active config filter `f`: kept as written
+// Diagnostic codes: FLOW1xx, listed with their meaning in compiler/diagnostics/codes.ts.
 //
 // `${...}` references (Flume substitutes them while loading) are kept verbatim.
 import { parseProperties, type PropertyLine } from '../properties/reader.js';

@@ -13,6 +13,8 @@ import { decoderFor, isUtf8 } from '../lib/charset.js';
 import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
 
 const LF = 10;
+/** Reply bytes a client may leave unread before the source stops reading from it. */
+const MAX_UNREAD_REPLIES = 1024 * 1024;
 
 /** Characters in UTF-8 bytes: bytes that do not continue a sequence. */
 function charCount(b: Buffer, start: number, end: number): number {
@@ -52,7 +54,10 @@ const create: SourceFactory = (config, ctx) => {
       socket.pause();
       busy = busy.then(() => handle(chunk)).then(
         () => {
-          if (!closed) socket.resume();
+          // A client that does not read its replies is not read from either.
+          if (closed) return;
+          if (socket.writableLength > MAX_UNREAD_REPLIES) socket.once('drain', () => !closed && socket.resume());
+          else socket.resume();
         },
         (e) => {
           ctx.log.warn(`closing a client connection: ${errorText(e)}`);

@@ -135,3 +135,28 @@ describe('flowc build --target bundle', () => {
     expect(existsSync(join(d, 'dist'))).toBe(false);
   });
 });
+
+describe('flowc run --watch', () => {
+  it('keeps running on errors, and reloads what changed, keeping the events of unchanged memory channels', async () => {
+    const d = work();
+    const port = await freePort();
+    const flow = (value: string) => `agent a {
+  source s : http { bind = "127.0.0.1", port = ${port} }
+  channel c : memory
+  s | static { key = "v", value = "${value}" } -> c
+}
+`;
+    const c = run(d, flow('one'), ['--watch', '--monitor-port', '0']);
+    await started(c);
+    const url = /monitor: (http:\/\/\S+)\/metrics/.exec(c.stdout())![1]!;
+    const size = async () => ((await (await fetch(`${url}/metrics`)).json()) as Record<string, Record<string, string>>)['CHANNEL.c']!.ChannelSize;
+    expect((await httpPost(port, JSON.stringify([{ body: '1' }, { body: '2' }]))).status).toBe(200);
+    writeFileSync(join(d, 'app.flow'), 'agent a {\n  source s : http { port = 99999 }\n');
+    await waitFor(() => c.stderr().includes('the agents keep running'), 10_000, 'the error notice');
+    expect((await httpPost(port, JSON.stringify([{ body: '3' }]))).status).toBe(200);
+    writeFileSync(join(d, 'app.flow'), flow('two'));
+    await waitFor(() => c.stdout().includes('agent `a` reloaded; kept channel(s) `c` with their events'), 10_000, 'the reload');
+    expect((await httpPost(port, JSON.stringify([{ body: '4' }]))).status).toBe(200);
+    expect(await size()).toBe('4');
+  });
+});

@@ -127,3 +127,37 @@ describe('sink runner', () => {
     expect(running.lines.filter((l) => l.includes('disk unplugged')).length).toBe(3);
   });
 });
+
+describe('supervisor', () => {
+  it('restarts a component that reports a failure, with backoff, and logs it', async () => {
+    let starts = 0;
+    const registry: ComponentRegistry = {
+      load: async (dir, kind) => {
+        if (dir === 'sources' && kind === 'crashy') {
+          return ((_c: unknown, ctx: { fail(e: unknown): void }) => ({
+            driver: 'event',
+            start() {
+              starts++;
+              if (starts === 1) setTimeout(() => ctx.fail(new Error('socket went away')), 10);
+            },
+            stop() {},
+          })) as never;
+        }
+        return dynamicRegistry.load(dir, kind);
+      },
+    };
+    const config: AgentRuntimeConfig = {
+      version: 1,
+      agent: 'a',
+      channels: [{ name: 'c', kind: 'memory', params: { capacity: 10, transactionCapacity: 10, 'keep-alive': 0, byteCapacityBufferPercentage: 20 } }],
+      sources: [{ name: 's', kind: 'crashy', params: {}, channels: ['c'], selector: { kind: 'replicating', params: {} }, interceptors: [] }],
+      sinks: [],
+      sinkGroups: [],
+    };
+    running = await runFlow('', { registry, configs: [config] });
+    await waitFor(() => starts === 2);
+    expect(running.lines.some((l) => l.includes('source `s` failed: socket went away; restarting it in'))).toBe(true);
+    await waitFor(() => running!.lines.some((l) => l.includes('source `s` restarted')));
+    expect(running.runner.agents[0]!.health().find((h) => h.name === 's')).toMatchObject({ state: 'running', restarts: 1 });
+  });
+});
