@@ -65,17 +65,16 @@ export class Runner {
     else this.agents.push(next);
   }
 
+  /** Stops every agent's sources, lets all sinks drain together, then stops sinks and channels. */
   async stop(drainTimeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_MS): Promise<{ drained: boolean; left: number }> {
-    let drained = true;
+    const agents = [...this.agents].reverse();
+    for (const a of agents) await a.stopSources();
+    const results = await Promise.all(agents.map((a) => a.drain(drainTimeoutMs)));
     let left = 0;
-    for (const a of [...this.agents].reverse()) {
-      const r = await a.stop(drainTimeoutMs);
-      drained &&= r.drained;
-      left += r.left;
-    }
+    for (const a of agents) left += await a.stopSinksAndChannels();
     await this.monitor?.close();
     this.monitor = undefined;
-    return { drained, left };
+    return { drained: results.every(Boolean) && left === 0, left };
   }
 
   banner(version?: string): string {

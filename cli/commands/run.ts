@@ -28,7 +28,7 @@ export function registerRun(program: Command, version: string): void {
     .command('run')
     .description('check a .flow file and run its agents in this process')
     .argument('<file>', 'the .flow file')
-    .addOption(new Option('-a, --agent <name...>', 'run only these agents (all by default)'))
+    .option('-a, --agent <name>', 'run only this agent (repeat for several; all by default)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('-m, --monitor-port <port>', 'serve /metrics, /metrics/prometheus and /health on this port'))
     .addOption(new Option('--drain-timeout <ms>', 'at shutdown, how long sinks may drain the channels').default(String(DEFAULT_DRAIN_MS)))
     .option('-w, --watch', 're-check the file when it changes and restart what changed')

@@ -260,16 +260,31 @@ export class AgentRuntime {
 
   /**
    * Stops sources, lets the sinks drain the channels for up to `drainTimeoutMs`, then stops
-   * sinks and channels. Returns whether every channel was empty at the end.
+   * sinks and channels (except `keepChannels`, handed on to a reloaded agent). Returns whether
+   * every channel was empty at the end.
    */
   async stop(drainTimeoutMs = 0, keepChannels: ReadonlySet<string> = new Set()): Promise<{ drained: boolean; left: number }> {
+    await this.stopSources();
+    const drained = await this.drain(drainTimeoutMs);
+    const left = await this.stopSinksAndChannels(keepChannels);
+    return { drained: drained && left === 0, left };
+  }
+
+  async stopSources(): Promise<void> {
     this.stopping = true;
     for (const u of this.units.filter((x) => x.role === 'source').reverse()) await this.stopUnit(u);
-    let drained = true;
-    if (drainTimeoutMs > 0) {
-      const results = await Promise.all(this.runners.map((r) => r.drain(drainTimeoutMs)));
-      drained = results.every(Boolean);
-    }
+  }
+
+  /** Lets the sink runners empty the channels, for at most `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (timeoutMs <= 0) return true;
+    const results = await Promise.all(this.runners.map((r) => r.drain(timeoutMs)));
+    return results.every(Boolean);
+  }
+
+  /** Stops sinks, then channels; returns the events left in the channels. */
+  async stopSinksAndChannels(keepChannels: ReadonlySet<string> = new Set()): Promise<number> {
+    this.stopping = true;
     for (const u of this.units.filter((x) => x.role === 'sink').reverse()) await this.stopUnit(u);
     let left = 0;
     for (const c of this.channels.values()) left += c.size();
@@ -277,7 +292,7 @@ export class AgentRuntime {
       if (keepChannels.has(u.name)) u.state = 'stopped';
       else await this.stopUnit(u);
     }
-    return { drained: drained && left === 0, left };
+    return left;
   }
 
   private async stopUnit(u: Unit): Promise<void> {
