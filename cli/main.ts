@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { registerBuild, registerCheck } from './commands/check-build.js';
 import { registerDiff } from './commands/diff.js';
 import { registerFmt } from './commands/fmt.js';
+import { registerGraph } from './commands/graph.js';
 import { registerImport } from './commands/import.js';
 import { registerRun } from './commands/run.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerDiff(program, version);
   registerFmt(program, version);
   registerImport(program, version);
+  registerGraph(program, version);
   return program;
 }
 

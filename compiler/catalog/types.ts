@@ -109,6 +109,4 @@ export interface ComponentSpec {
   escapedProperties?: readonly string[];
   /** A boolean property that makes time escapes use the local clock instead of a header. */
   localTimestampProperty?: string;
-  /** Whether the flowc runtime implements this kind. */
-  runtime?: boolean;
 }

@@ -165,30 +165,77 @@ class MemoryTransaction implements Transaction {
   put(event: Event): void {
     this.open('put');
     this.ch.counter.putAttempt++;
-    if (this.puts.length >= this.ch.transactionCapacity) {
-      throw new ChannelException(
-        `the put list of a transaction on channel \`${this.ch.name}\` is full (transactionCapacity ${this.ch.transactionCapacity}); ` +
-          'commit more often or raise transactionCapacity',
-      );
-    }
+    if (this.puts.length >= this.ch.transactionCapacity) throw this.putListFull();
     this.puts.push(event);
     this.putBytes += slots(event);
   }
 
+  putAll(events: readonly Event[]): void {
+    this.open('put');
+    const puts = this.puts;
+    const room = this.ch.transactionCapacity - puts.length;
+    const n = Math.min(events.length, room);
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      const e = events[i]!;
+      puts.push(e);
+      bytes += slots(e);
+    }
+    this.putBytes += bytes;
+    if (n < events.length) {
+      this.ch.counter.putAttempt += n + 1;
+      throw this.putListFull();
+    }
+    this.ch.counter.putAttempt += n;
+  }
+
   take(): Event | null {
     this.open('take');
-    if (this.takes.length >= this.ch.transactionCapacity) {
-      throw new ChannelException(
-        `the take list of a transaction on channel \`${this.ch.name}\` is full (transactionCapacity ${this.ch.transactionCapacity}); ` +
-          'take smaller batches or raise transactionCapacity',
-      );
-    }
+    if (this.takes.length >= this.ch.transactionCapacity) throw this.takeListFull();
     this.ch.counter.takeAttempt++;
     const e = this.ch.takeOne();
     if (e === undefined) return null;
     this.takes.push(e);
     this.takeBytes += slots(e);
     return e;
+  }
+
+  takeInto(out: Event[], max: number): number {
+    this.open('take');
+    const ch = this.ch;
+    const takes = this.takes;
+    let bytes = 0;
+    let n = 0;
+    let attempts = 0;
+    try {
+      for (; n < max; n++) {
+        if (takes.length >= ch.transactionCapacity) throw this.takeListFull();
+        attempts++;
+        const e = ch.takeOne();
+        if (e === undefined) break;
+        takes.push(e);
+        out.push(e);
+        bytes += slots(e);
+      }
+    } finally {
+      ch.counter.takeAttempt += attempts;
+      this.takeBytes += bytes;
+    }
+    return n;
+  }
+
+  private putListFull(): ChannelException {
+    return new ChannelException(
+      `the put list of a transaction on channel \`${this.ch.name}\` is full (transactionCapacity ${this.ch.transactionCapacity}); ` +
+        'commit more often or raise transactionCapacity',
+    );
+  }
+
+  private takeListFull(): ChannelException {
+    return new ChannelException(
+      `the take list of a transaction on channel \`${this.ch.name}\` is full (transactionCapacity ${this.ch.transactionCapacity}); ` +
+        'take smaller batches or raise transactionCapacity',
+    );
   }
 
   /** Synchronous when the channel has room; otherwise waits up to keep-alive for it. */

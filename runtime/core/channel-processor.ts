@@ -10,11 +10,24 @@ import type { Logger } from './log.js';
 import type { ChannelSelector } from './selector.js';
 
 export class ChannelProcessor {
+  /**
+   * The largest batch that every channel of the source takes in one transaction (the smallest
+   * transactionCapacity). Flume's netcat and syslog sources put one event per transaction; their
+   * runtime versions batch what arrives together, and split the batch into pieces of this size,
+   * so that a burst never fails only for being larger than a transaction. (The HTTP source does
+   * not split: a request is all or nothing, as in Flume.)
+   */
+  readonly maxBatch: number;
+
   constructor(
     readonly selector: ChannelSelector,
     readonly interceptors: readonly Interceptor[],
     private readonly log?: Logger,
-  ) {}
+  ) {
+    let max = Number.POSITIVE_INFINITY;
+    for (const c of selector.channels) if (c.transactionCapacity !== undefined && c.transactionCapacity < max) max = c.transactionCapacity;
+    this.maxBatch = Math.max(1, max);
+  }
 
   processEvent(event: Event): Promise<void> {
     return this.processEventBatch([event]);

@@ -17,7 +17,19 @@ export function isUtf8(charset: string): boolean {
 
 /** Encodes text the way Java's String.getBytes(charset) does, for the charsets Node supports. */
 export function encodeText(text: string, charset: string): Buffer {
+  return encoderFor(charset)(text);
+}
+
+const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+/** `encodeText` for one charset, the name looked at once (for encoding many texts). */
+export function encoderFor(charset: string): (text: string) => Buffer {
   const c = charset.toLowerCase().replace(/_/g, '-');
+  if (c === 'utf-8' || c === 'utf8') return utf8;
+  return (text) => encodeWith(text, c);
+}
+
+function encodeWith(text: string, c: string): Buffer {
   switch (c) {
     case 'iso-8859-1':
     case 'latin1':

@@ -18,10 +18,13 @@ export async function processBatch(
   let events: Event[] = [];
   try {
     try {
-      for (let i = 0; i < batchSize; i++) {
-        const e = tx.take();
-        if (e === null) break;
-        events.push(e);
+      if (tx.takeInto) tx.takeInto(events, batchSize);
+      else {
+        for (let i = 0; i < batchSize; i++) {
+          const e = tx.take();
+          if (e === null) break;
+          events.push(e);
+        }
       }
     } catch (e) {
       if (counter) counter.channelReadFail++;

@@ -8,6 +8,14 @@
 //    over to a following record of the same connection that matches no format.
 //  - parseMultiport: multiport_syslogtcp (Flume's SyslogParser), capitalised `Priority` and
 //    `Version`, stricter, UTC times.
+//
+// Speed (syslogtcp): complete RFC 3164 records of ASCII text are read by a byte scanner
+// (`SyslogDecoder.fast3164`) that gives exactly what the regular expressions give, without
+// copying the record or decoding it to a string: the body is a slice of the network chunk and
+// the timestamp of a stamp seen in the last second is reused. Anything else (RFC 5424, custom
+// formats, non-ASCII text, CR, records cut at eventSize or split across chunks, UDP) takes the
+// general path, the regular expressions.
+import { isAscii } from 'node:buffer';
 import type { Event, Headers } from '../core/event.js';
 import { compileDateFormat, type DateParser } from './dateformat.js';
 import { javaRegex } from './regex.js';
@@ -46,6 +54,36 @@ export function addFieldsToBody(
 const RFC5424 =
   /^(?:<(\d{1,3})>)(?:(\d?)\s?)(?:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:[+-]\d{2}:\d{2}|Z)?)|-)\s(?:([\w][\w\d.@-]*)|-)\s(.*)$/;
 const RFC3164 = /^(?:<(\d{1,3})>)(?:(\d)?\s?)([A-Z][a-z][a-z]\s{1,2}\d{1,2}\s\d{2}:\d{2}:\d{2})\s([\w][\w\d.@-]*)\s(.*)$/;
+
+/** Text of 0…999, of the facility (pri / 8) and severity (pri % 8) of each priority. */
+const NUM_TEXT = Array.from({ length: 1000 }, (_, i) => String(i));
+const FACILITY_TEXT = Array.from({ length: 1000 }, (_, i) => String(Math.floor(i / 8)));
+const SEVERITY_TEXT = Array.from({ length: 1000 }, (_, i) => String(i % 8));
+
+/** Byte classes of the RFC 3164 host name `[\w][\w\d.@-]*`: 1 a word character, 2 `.`, `@` or `-`. */
+const HOST_BYTE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_]/.test(ch)) HOST_BYTE[c] = 1;
+  else if (ch === '.' || ch === '@' || ch === '-') HOST_BYTE[c] = 2;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+
+function digitAt(b: Buffer, i: number): number {
+  const c = b[i]! - 0x30;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Two digits at i, i+1 as a number, or -1. */
+function twoDigits(b: Buffer, i: number): number {
+  const a = digitAt(b, i);
+  if (a < 0) return -1;
+  const c = digitAt(b, i + 1);
+  return c < 0 ? -1 : a * 10 + c;
+}
 
 interface Format {
   regex: RegExp;
@@ -106,6 +144,17 @@ export class SyslogDecoder {
   private priority: string | null = null;
   private version: string | null = null;
   private readonly formats: Format[];
+  /** The byte scanner for RFC 3164 applies: TCP, no custom format. */
+  private readonly fast: boolean;
+  private readonly rfc3164: Format;
+  // Timestamps of recent RFC 3164 stamps (by stampKey), reused for up to a second.
+  private stampKey = -1;
+  private stampText: string | null = null;
+  private readonly stamps = new Map<number, string | null>();
+  private stampsAt = 0;
+  // The last host name, to reuse its string.
+  private hostBytes: Buffer = Buffer.alloc(0);
+  private hostText = '';
 
   constructor(
     private readonly maxSize: number,
@@ -117,6 +166,8 @@ export class SyslogDecoder {
     this.maxSize = Math.max(10, maxSize);
     this.data = Buffer.allocUnsafe(this.maxSize);
     this.formats = builtinFormats();
+    this.rfc3164 = this.formats[1]!;
+    this.fast = !udp && !custom;
     if (custom) {
       const f: Format = { regex: javaRegex(`^(?:${custom.regex})$`, '', where), search: [], dates: [], addYear: false };
       if (custom.search !== undefined) f.search.push([javaRegex(custom.search, 'g', where), custom.replace ?? '']);
@@ -128,6 +179,10 @@ export class SyslogDecoder {
   /** Reads a TCP stream chunk; pushes every completed record. */
   feed(chunk: Buffer, out: Event[]): void {
     for (let i = 0; i < chunk.length; i++) {
+      if (this.fast && this.mode === Mode.START) {
+        i = this.fastRecords(chunk, i, out);
+        if (i >= chunk.length) return;
+      }
       const b = chunk[i]!;
       switch (this.mode) {
         case Mode.START:
@@ -181,6 +236,166 @@ export class SyslogDecoder {
     }
   }
 
+  /**
+   * From a record boundary, reads every following record that lies whole in the chunk (no cut
+   * at eventSize) and starts with a valid `<PRI>`, straight from the chunk; returns where the
+   * state machine must go on (a record it does not take, or the end of the chunk). What it
+   * builds is what the state machine would: a record with a valid priority, neither bad nor
+   * incomplete, whose raw bytes are [start, LF).
+   */
+  private fastRecords(chunk: Buffer, i: number, out: Event[]): number {
+    const n = chunk.length;
+    let ascii = -1; // is the whole chunk ASCII? (-1: not known yet)
+    let cr = -2; // the first CR at or after i; -1: none
+    let now = 0;
+    while (i < n) {
+      const c = chunk[i]!;
+      if (c === LF) {
+        i++;
+        continue;
+      }
+      if (c !== 0x3c) return i;
+      const nl = chunk.indexOf(LF, i + 1);
+      if (nl < 0 || nl - i >= this.maxSize) return i;
+      let p = i + 1;
+      let pri = 0;
+      let d: number;
+      while ((d = digitAt(chunk, p)) >= 0 && p - i <= 3) {
+        pri = pri * 10 + d;
+        p++;
+      }
+      const digits = p - i - 1;
+      if (digits === 0 || digits > 3 || chunk[p] !== 0x3e) return i;
+      const prioText = digits === 1 || chunk[i + 1] !== 0x30 ? NUM_TEXT[pri]! : chunk.toString('latin1', i + 1, p);
+      let e: Event | undefined;
+      if (cr !== -1 && cr < i) cr = chunk.indexOf(CR, i);
+      if (cr < 0 || cr > nl) {
+        if (ascii < 0) ascii = isAscii(chunk) ? 1 : 0;
+        if (ascii === 1 || isAscii(chunk.subarray(i, nl))) {
+          if (now === 0) now = this.clock();
+          e = this.fast3164(chunk, i, p + 1, nl, pri, prioText);
+        }
+      }
+      out.push(e ?? this.make(chunk.subarray(i, nl), prioText, false, false));
+      i = nl + 1;
+    }
+    return i;
+  }
+
+  /** Date.now(), and forgets the stamps of more than a second ago. */
+  private clock(): number {
+    const now = Date.now();
+    if (now - this.stampsAt >= 1000) {
+      this.stampsAt = now;
+      this.stampKey = -1;
+      this.stamps.clear();
+    }
+    return now;
+  }
+
+  /**
+   * The RFC 3164 expression, matched byte by byte on an ASCII record without CR whose priority
+   * is valid; undefined when it does not match (the general path decides then). When RFC 3164
+   * matches, RFC 5424 cannot (its stamp starts with a digit or `-`, at the place where RFC 3164
+   * needs an upper-case letter), so the first format that matches is this one, as on the
+   * general path.
+   */
+  private fast3164(b: Buffer, start: number, q: number, nl: number, pri: number, prioText: string): Event | undefined {
+    // (\d)?\s?
+    let version: string | null = null;
+    const v = digitAt(b, q);
+    if (v >= 0) {
+      version = NUM_TEXT[v]!;
+      q++;
+    }
+    if (b[q] === SP) q++;
+    // [A-Z][a-z][a-z]\s{1,2}\d{1,2}\s\d{2}:\d{2}:\d{2}
+    const stampStart = q;
+    const m0 = b[q]! - 0x41;
+    if (m0 < 0 || m0 > 25) return undefined;
+    const m1 = b[q + 1]! - 0x61;
+    if (m1 < 0 || m1 > 25) return undefined;
+    const m2 = b[q + 2]! - 0x61;
+    if (m2 < 0 || m2 > 25) return undefined;
+    q += 3;
+    if (b[q] !== SP) return undefined;
+    q++;
+    if (b[q] === SP) q++;
+    let day = digitAt(b, q);
+    if (day < 0) return undefined;
+    q++;
+    const d2 = digitAt(b, q);
+    if (d2 >= 0) {
+      day = day * 10 + d2;
+      q++;
+    }
+    if (b[q] !== SP) return undefined;
+    const hh = twoDigits(b, q + 1);
+    if (hh < 0 || b[q + 3] !== 0x3a) return undefined;
+    const mm = twoDigits(b, q + 4);
+    if (mm < 0 || b[q + 6] !== 0x3a) return undefined;
+    const ss = twoDigits(b, q + 7);
+    if (ss < 0) return undefined;
+    q += 9;
+    const stampEnd = q;
+    // \s([\w][\w\d.@-]*)\s
+    if (b[q] !== SP || HOST_BYTE[b[q + 1]!] !== 1) return undefined;
+    const hostStart = ++q;
+    while (q < nl && HOST_BYTE[b[q]!]! > 0) q++;
+    if (q >= nl || b[q] !== SP) return undefined;
+    const host = this.hostName(b, hostStart, q);
+    q++;
+    // (.*)$: the rest of an ASCII record without CR always matches.
+    const key = ((((m0 * 26 + m1) * 26 + m2) * 100 + day) * 100 + hh) * 1e4 + mm * 100 + ss;
+    let timestamp: string | null;
+    if (key === this.stampKey) timestamp = this.stampText;
+    else {
+      const known = this.stamps.get(key);
+      timestamp = known !== undefined ? known : this.stampOf(this.rfc3164, b.toString('latin1', stampStart, stampEnd));
+      if (known === undefined) {
+        if (this.stamps.size >= 1000) this.stamps.clear();
+        this.stamps.set(key, timestamp);
+      }
+      this.stampKey = key;
+      this.stampText = timestamp;
+    }
+    this.priority = prioText;
+    this.version = version;
+    let body: Buffer;
+    const keep = this.keep;
+    if (keep === null) body = b.subarray(q < nl ? q : start, nl);
+    else if (keep === 'all') body = b.subarray(start, nl);
+    else {
+      const text = addFieldsToBody(keep, b.toString('latin1', q, nl), prioText, version, b.toString('latin1', stampStart, stampEnd), host);
+      body = text ? Buffer.from(text, 'utf8') : b.subarray(start, nl);
+    }
+    const facility = FACILITY_TEXT[pri]!;
+    const severity = SEVERITY_TEXT[pri]!;
+    let headers: Headers;
+    if (version === null && timestamp !== null) headers = { Facility: facility, Severity: severity, priority: prioText, timestamp, host };
+    else {
+      headers = { Facility: facility, Severity: severity, priority: prioText };
+      if (version) headers.version = version;
+      if (timestamp) headers.timestamp = timestamp;
+      headers.host = host;
+    }
+    return { headers, body };
+  }
+
+  /** The host name at [start, end) as a string, reusing the last one when the bytes are the same. */
+  private hostName(b: Buffer, start: number, end: number): string {
+    const last = this.hostBytes;
+    const len = end - start;
+    if (len === last.length) {
+      let i = 0;
+      while (i < len && b[start + i] === last[i]) i++;
+      if (i === len) return this.hostText;
+    }
+    this.hostBytes = Buffer.from(b.subarray(start, end));
+    this.hostText = b.toString('latin1', start, end);
+    return this.hostText;
+  }
+
   /** One UDP datagram: one event (bytes after its first LF are ignored). */
   datagram(msg: Buffer): Event | undefined {
     const out: Event[] = [];
@@ -197,15 +412,34 @@ export class SyslogDecoder {
   }
 
   private build(): Event {
-    const raw = Buffer.from(this.data.subarray(0, this.len));
+    const e = this.make(Buffer.from(this.data.subarray(0, this.len)), this.prio, this.bad, this.incomplete);
+    this.reset();
+    return e;
+  }
+
+  /** The timestamp header of a stamp (group 3) in a format, or null when no date pattern reads it. */
+  private stampOf(fmt: Format, value: string): string | null {
+    let v = value;
+    for (const [re, rep] of fmt.search) v = v.replace(re, rep);
+    if (fmt.addYear) v = `${new Date().getFullYear()}${v}`;
+    for (const parse of fmt.dates) {
+      const t = parse(v);
+      if (t === undefined || Number.isNaN(t)) continue;
+      return String(fmt.addYear ? fixYear(t) : t);
+    }
+    return null;
+  }
+
+  /** The general path: the formats' regular expressions over the decoded record. */
+  private make(raw: Buffer, prio: string, bad: boolean, incomplete: boolean): Event {
     const headers: Headers = {};
     let facility = 0;
     let severity = 0;
     let timestamp: string | null = null;
     let host: string | null = null;
     let body: string | null = null;
-    if (!this.bad && this.prio.length > 0) {
-      const pri = Number(this.prio);
+    if (!bad && prio.length > 0) {
+      const pri = Number(prio);
       severity = pri % 8;
       facility = Math.floor(pri / 8);
       const text = raw.toString('utf8');
@@ -217,17 +451,7 @@ export class SyslogDecoder {
           const value = m[g] ?? null;
           if (g === 3) {
             stampText = value;
-            if (value !== null) {
-              let v = value;
-              for (const [re, rep] of fmt.search) v = v.replace(re, rep);
-              if (fmt.addYear) v = `${new Date().getFullYear()}${v}`;
-              for (const parse of fmt.dates) {
-                const t = parse(v);
-                if (t === undefined || Number.isNaN(t)) continue;
-                timestamp = String(fmt.addYear ? fixYear(t) : t);
-                break;
-              }
-            }
+            if (value !== null) timestamp = this.stampOf(fmt, value);
           } else if (g === 4) host = value;
           else if (g === 1) this.priority = value;
           else if (g === 2) this.version = value;
@@ -242,11 +466,9 @@ export class SyslogDecoder {
     if (this.version) headers.version = this.version;
     if (timestamp) headers.timestamp = timestamp;
     if (host) headers.host = host;
-    if (this.bad) headers[STATUS] = 'Invalid';
-    else if (this.incomplete) headers[STATUS] = 'Incomplete';
-    const out: Event = { headers, body: this.keep !== 'all' && body ? Buffer.from(body, 'utf8') : raw };
-    this.reset();
-    return out;
+    if (bad) headers[STATUS] = 'Invalid';
+    else if (incomplete) headers[STATUS] = 'Incomplete';
+    return { headers, body: this.keep !== 'all' && body ? Buffer.from(body, 'utf8') : raw };
   }
 
   private reset(): void {

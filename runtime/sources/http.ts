@@ -15,7 +15,7 @@ import { ConfigError, need, paramList, paramNumber, paramString } from '../core/
 import { ChannelException, errorText } from '../core/errors.js';
 import type { Event, Headers } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
-import { decodeUtf32, encodeText } from '../lib/charset.js';
+import { decodeUtf32, encoderFor } from '../lib/charset.js';
 import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
 
 /** Largest request body read; larger requests get 413. */
@@ -24,16 +24,19 @@ const MAX_BODY = 64 * 1024 * 1024;
 class BadRequest extends Error {}
 class HandlerFailure extends Error {}
 
-type Handler = (body: Buffer, req: IncomingMessage, query: URLSearchParams) => Event[];
+/** `query` parses the request's query string (only the handlers that need it call it). */
+type Handler = (body: Buffer, req: IncomingMessage, query: () => URLSearchParams) => Event[];
 
 function charsetOf(req: IncomingMessage): string {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '');
   return m ? m[1]! : 'UTF-8';
 }
 
+const utf8Decoder = new TextDecoder('utf-8');
+
 function decodeBody(body: Buffer, charset: string): string {
   const c = charset.toUpperCase();
-  if (c === 'UTF-8') return new TextDecoder('utf-8').decode(body);
+  if (c === 'UTF-8') return utf8Decoder.decode(body);
   if (c === 'UTF-16') return new TextDecoder(body[0] === 0xff && body[1] === 0xfe ? 'utf-16le' : 'utf-16be').decode(body);
   if (c === 'UTF-16LE' || c === 'UTF-16BE') return new TextDecoder(c.toLowerCase()).decode(body);
   if (c === 'UTF-32' || c === 'UTF-32BE') return decodeUtf32(body);
@@ -57,6 +60,7 @@ const jsonHandler: Handler = (body, req) => {
     throw new BadRequest(`the body is not valid JSON: ${errorText(e)}`);
   }
   if (!Array.isArray(parsed)) throw new BadRequest('the body must be a JSON array of events');
+  const encode = encoderFor(charset);
   const events: Event[] = new Array(parsed.length);
   for (let i = 0; i < parsed.length; i++) {
     const item = parsed[i] as unknown;
@@ -65,12 +69,15 @@ const jsonHandler: Handler = (body, req) => {
     const headers: Headers = {};
     if (o.headers !== undefined && o.headers !== null) {
       if (typeof o.headers !== 'object' || Array.isArray(o.headers)) throw new BadRequest(`the headers of event ${i} must be an object`);
-      for (const [k, v] of Object.entries(o.headers as Record<string, unknown>)) {
-        if (v !== null) headers[k] = text(v, `header \`${k}\` of event ${i}`);
+      // JSON.parse makes plain objects: for-in sees exactly their own keys, in order.
+      const h = o.headers as Record<string, unknown>;
+      for (const k in h) {
+        const v = h[k];
+        if (v !== null) headers[k] = typeof v === 'string' ? v : text(v, `header \`${k}\` of event ${i}`);
       }
     }
-    const b = o.body === undefined || o.body === null ? '' : text(o.body, `the body of event ${i}`);
-    events[i] = { headers, body: encodeText(b, charset) };
+    const b = o.body === undefined || o.body === null ? '' : typeof o.body === 'string' ? o.body : text(o.body, `the body of event ${i}`);
+    events[i] = { headers, body: encode(b) };
   }
   return events;
 };
@@ -78,7 +85,7 @@ const jsonHandler: Handler = (body, req) => {
 function blobHandler(mandatory: readonly string[], maxBlob: number | undefined): Handler {
   return (body, req, query) => {
     const headers: Headers = {};
-    for (const [k, v] of query) if (!(k in headers)) headers[k] = v;
+    for (const [k, v] of query()) if (!(k in headers)) headers[k] = v;
     for (const m of mandatory) if (!(m in headers)) throw new HandlerFailure(`the request lacks the mandatory parameter \`${m}\``);
     if (maxBlob !== undefined) {
       const ct = req.headers['content-type'];
@@ -152,8 +159,7 @@ const create: SourceFactory = (config, ctx) => {
     async function accept(body: Buffer): Promise<void> {
       let events: Event[];
       try {
-        const url = new URL(req.url ?? '/', 'http://localhost');
-        events = handler(body, req, url.searchParams);
+        events = handler(body, req, () => new URL(req.url ?? '/', 'http://localhost').searchParams);
       } catch (e) {
         counter.eventReadFail++;
         if (e instanceof BadRequest) reply(res, 400, `Bad request from client. ${e.message}`);

@@ -3,7 +3,8 @@
 // per line the channels refused. A line longer than max-line-length characters (newline
 // included) is answered with `FAILED: Event exceeds the maximum length (N chars, including
 // newline)` and the connection closed. Bytes after the last newline at EOF are dropped.
-// Lines that arrive together are written to the channels as one batch.
+// Lines that arrive together are written to the channels as one batch, or as several when they
+// are more than a transaction of the channels holds (ChannelProcessor.maxBatch).
 import { createServer, type Server, type Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { need, paramBool, paramNumber, paramString } from '../core/config.js';
@@ -21,6 +22,15 @@ function charCount(b: Buffer, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) if ((b[i]! & 0xc0) !== 0x80) n++;
   return n;
+}
+
+/** `OK\n` replies, written as slices of one buffer that is never changed. */
+const OK = Buffer.from('OK\n'.repeat(16 * 1024));
+
+function okReplies(n: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let left = n; left > 0; left -= 16 * 1024) out.push(OK.subarray(0, Math.min(left, 16 * 1024) * 3));
+  return out;
 }
 
 const create: SourceFactory = (config, ctx) => {
@@ -67,15 +77,35 @@ const create: SourceFactory = (config, ctx) => {
     });
 
     async function handle(chunk: Buffer): Promise<void> {
-      const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-      pending = undefined;
-      const lines: Event[] = [];
+      // A line begun in an earlier chunk is joined with the start of this one; the rest of
+      // the chunk is read in place (bodies are slices of it).
+      let data = chunk;
       let start = 0;
+      // While reading the joined line: the length of `pending` (data = pending + chunk[0, end of line]).
+      let joined = -1;
+      if (pending) {
+        const nl = chunk.indexOf(LF);
+        if (nl < 0) data = Buffer.concat([pending, chunk]);
+        else {
+          data = Buffer.concat([pending, chunk.subarray(0, nl + 1)]);
+          joined = pending.length;
+        }
+        pending = undefined;
+      }
+      const lines: Event[] = [];
       let tooLong = false;
       for (;;) {
         const nl = data.indexOf(LF, start);
-        if (nl < 0) break;
-        if (charCount(data, start, nl) + 1 > maxLine) {
+        if (nl < 0) {
+          if (joined < 0) break;
+          // The joined line is read: go on in the chunk itself.
+          start -= joined;
+          joined = -1;
+          data = chunk;
+          continue;
+        }
+        // A line has at most as many characters as bytes: count them only when that may matter.
+        if (nl - start + 1 > maxLine && charCount(data, start, nl) + 1 > maxLine) {
           tooLong = true;
           break;
         }
@@ -83,19 +113,26 @@ const create: SourceFactory = (config, ctx) => {
         start = nl + 1;
       }
       if (!tooLong && start < data.length) {
-        if (charCount(data, start, data.length) >= maxLine) tooLong = true;
+        if (data.length - start >= maxLine && charCount(data, start, data.length) >= maxLine) tooLong = true;
         else pending = data.subarray(start);
       }
-      if (lines.length > 0) {
-        let reply: string;
+      // In pieces that fit a transaction of every channel; each piece is answered on its own.
+      const max = ctx.processor.maxBatch;
+      for (let i = 0; i < lines.length; i += max) {
+        const piece = i === 0 && lines.length <= max ? lines : lines.slice(i, i + max);
+        let reply: string | Buffer[];
         try {
-          await ctx.processor.processEventBatch(lines);
-          reply = ack ? 'OK\n'.repeat(lines.length) : '';
+          await ctx.processor.processEventBatch(piece);
+          reply = ack ? okReplies(piece.length) : '';
         } catch (e) {
-          ctx.log.warn(`the channels refused ${lines.length} event(s): ${errorText(e)}`);
-          reply = `FAILED: ${errorText(e)}\n`.repeat(lines.length);
+          ctx.log.warn(`the channels refused ${piece.length} event(s): ${errorText(e)}`);
+          reply = `FAILED: ${errorText(e)}\n`.repeat(piece.length);
         }
-        if (reply && !closed) socket.write(reply);
+        if (!closed) {
+          if (typeof reply === 'string') {
+            if (reply) socket.write(reply);
+          } else for (const r of reply) socket.write(r);
+        }
       }
       if (tooLong && !closed) {
         ctx.log.warn(`a client sent a line longer than ${maxLine} characters; closing its connection`);

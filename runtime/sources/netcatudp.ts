@@ -24,7 +24,7 @@ const create: SourceFactory = (config, ctx) => {
       dropped += events.length;
       ctx.log.warn(`dropped ${events.length} datagram(s) (${dropped} so far): ${errorText(e)}`);
     }
-  });
+  }, Math.min(1000, ctx.processor.maxBatch));
 
   const source: EventDrivenSource = {
     driver: 'event',

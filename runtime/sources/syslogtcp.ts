@@ -1,5 +1,6 @@
 // The syslog TCP source: newline-framed syslog records (see runtime/lib/syslog.ts for the
-// parsing), the records of each chunk written to the channels as one batch.
+// parsing), the records of each chunk written to the channels as one batch (or several, when
+// they are more than a transaction of the channels holds).
 import { createServer, type Server, type Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { ConfigError, need, paramBool, paramNumber, paramString } from '../core/config.js';
@@ -62,17 +63,22 @@ const create: SourceFactory = (config, ctx) => {
     });
   }
 
-  async function write(events: Event[], ip: string): Promise<void> {
-    counter.eventReceived += events.length;
-    counter.appendBatchReceived++;
-    try {
-      await addClientHeaders(events, ip, ipHeader, hostHeader);
-      await ctx.processor.processEventBatch(events);
-      counter.eventAccepted += events.length;
-      counter.appendBatchAccepted++;
-    } catch (e) {
-      counter.channelWriteFail++;
-      ctx.log.warn(`lost ${events.length} syslog record(s) the channels refused: ${errorText(e)}`);
+  async function write(all: Event[], ip: string): Promise<void> {
+    // In pieces that fit a transaction of every channel.
+    const max = ctx.processor.maxBatch;
+    for (let i = 0; i < all.length; i += max) {
+      const events = i === 0 && all.length <= max ? all : all.slice(i, i + max);
+      counter.eventReceived += events.length;
+      counter.appendBatchReceived++;
+      try {
+        await addClientHeaders(events, ip, ipHeader, hostHeader);
+        await ctx.processor.processEventBatch(events);
+        counter.eventAccepted += events.length;
+        counter.appendBatchAccepted++;
+      } catch (e) {
+        counter.channelWriteFail++;
+        ctx.log.warn(`lost ${events.length} syslog record(s) the channels refused: ${errorText(e)}`);
+      }
     }
   }
 

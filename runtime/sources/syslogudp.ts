@@ -38,7 +38,7 @@ const create: SourceFactory = (config, ctx) => {
       counter.channelWriteFail++;
       ctx.log.warn(`lost ${events.length} syslog record(s) the channels refused: ${errorText(e)}`);
     }
-  });
+  }, Math.min(1000, ctx.processor.maxBatch));
 
   const source: EventDrivenSource = {
     driver: 'event',

@@ -1,0 +1,92 @@
+// `flowc graph`: draws a .flow file as svg, html, Graphviz dot, Mermaid or the graph model
+// as JSON. The file is checked first: a flow with errors is not drawn, since the picture
+// would show a flow Flume would not run.
+import { Option, type Command } from 'commander';
+import { statSync } from 'node:fs';
+import { buildGraph, formatForPath, graphFormats, renderGraph, selectAgent, type GraphFormat } from '../../compiler/graph/index.js';
+import { compileText } from '../../compiler/program.js';
+import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { collectInputs } from '../inputs.js';
+import { Reporter } from '../report.js';
+
+interface GraphOptions {
+  format?: GraphFormat;
+  out?: string;
+  agent?: string;
+}
+
+export function registerGraph(program: Command, version: string): void {
+  program
+    .command('graph')
+    .description('draw the flow of a .flow file (svg, html, dot, mermaid, or the graph as json)')
+    .argument('<file>', 'a .flow file')
+    .addOption(new Option('-f, --format <format>', 'what to draw; by default taken from the -o file name, else svg').choices(graphFormats))
+    .option('-o, --out <file>', 'write to this file (atomically) instead of standard output')
+    .option('--agent <name>', 'draw only this agent')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .action(async (file: string, opts: GraphOptions) => {
+      process.exitCode = await runGraph(file, opts);
+    });
+}
+
+async function runGraph(file: string, opts: GraphOptions): Promise<number> {
+  // Diagnostics go to stderr: stdout may be the drawing.
+  const reporter = new Reporter('text', process.stderr);
+  if (isFolder(file)) {
+    reporter.addProblem({ path: file, message: `\`${file}\` is a folder; \`flowc graph\` draws one .flow file`, help: `name a file: \`flowc graph ${file}/app.flow\`` });
+    reporter.print();
+    return EXIT_USAGE;
+  }
+  const { files, problems } = collectInputs([file]);
+  if (problems.length > 0 || files.length === 0) {
+    problems.forEach((p) => reporter.addProblem(p));
+    reporter.print();
+    return EXIT_USAGE;
+  }
+  const input = files[0]!;
+  const result = compileText(input.text, input.path);
+  reporter.addFile(input.path, input.text, result.diagnostics);
+  if (result.errorCount > 0) {
+    reporter.print();
+    process.stderr.write('nothing was drawn\n');
+    return EXIT_ERRORS;
+  }
+  let graph = buildGraph(result.program);
+  if (opts.agent !== undefined) {
+    const selected = selectAgent(graph, opts.agent);
+    if (!selected) {
+      const names = graph.agents.map((a) => `\`${a.name}\``).join(', ');
+      reporter.addProblem({ path: input.path, message: `\`${input.path}\` has no agent named \`${opts.agent}\``, help: names ? `its agents are ${names}` : 'the file declares no agent' });
+      reporter.print();
+      return EXIT_USAGE;
+    }
+    graph = selected;
+  }
+  const format = opts.format ?? (opts.out !== undefined ? formatForPath(opts.out) : undefined) ?? 'svg';
+  const text = await renderGraph(graph, format);
+  if (reporter.diagnostics.length > 0) reporter.print();
+  if (opts.out === undefined) {
+    process.stdout.write(text);
+    return EXIT_OK;
+  }
+  try {
+    writeFileAtomic(opts.out, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a part of the path is not a folder' : err.code === 'EISDIR' ? 'it is a folder' : err.message;
+    process.stderr.write(`error[FLOW090]: cannot write \`${opts.out}\`: ${why}\n`);
+    return EXIT_USAGE;
+  }
+  process.stdout.write(`wrote ${opts.out}\n`);
+  return EXIT_OK;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+// The html output in a real browser: Debian's chromium driven by playwright-core. It must show
+// every component of the model as a node, show a component's properties on hover (secrets
+// masked), pan and zoom, and load nothing from anywhere. Screenshots land in
+// test-output/screenshots/ for a human to look at.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGraph, type FlowGraph } from '../compiler/graph/model.js';
+import { renderHtml } from '../compiler/graph/render-html.js';
+import { compileText } from '../compiler/program.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = 'test-output/screenshots';
+const pages = 'test-output/graph';
+
+function graphOf(path: string, text = readFileSync(path, 'utf8')): FlowGraph {
+  const result = compileText(text, path);
+  expect(result.errorCount).toBe(0);
+  return buildGraph(result.program);
+}
+
+async function open(browser: Browser, name: string, graph: FlowGraph): Promise<{ page: Page; outside: string[]; errors: string[] }> {
+  mkdirSync(pages, { recursive: true });
+  const file = resolve(join(pages, `${name}.html`));
+  writeFileSync(file, await renderHtml(graph));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  const outside: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) outside.push(r.url());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(pathToFileURL(file).href);
+  return { page, outside, errors };
+}
+
+const viewBox = (page: Page) => page.locator('#stage > svg').getAttribute('viewBox');
+
+describe('graph html in chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (\`apt-get install -y chromium\`; CI installs it). playwright must not download browsers.`);
+    }
+    mkdirSync(screenshots, { recursive: true });
+    // launch() gives the browser a fresh, temporary user-data dir of its own.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows every component of the tiered example as a node, and its properties on hover', async () => {
+    const graph = graphOf('examples/tiered.flow');
+    const { page, outside, errors } = await open(browser, 'tiered', graph);
+    await page.screenshot({ path: join(screenshots, 'tiered.png') });
+
+    const drawn = await page.locator('#stage .node[data-id], #stage .cluster.group[data-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(drawn.sort()).toEqual(graph.nodes.map((n) => n.id).sort());
+    expect(await page.locator('#stage .cluster.agent').count()).toBe(graph.agents.length);
+    expect(await page.locator('#stage .edge').count()).toBe(graph.edges.length);
+
+    const panel = page.locator('#panel');
+    await expect.poll(() => panel.isHidden(), { timeout: 10_000 }).toBe(true);
+    await page.hover('[data-id="edge/source/app"]');
+    await expect.poll(() => panel.isVisible(), { timeout: 10_000 }).toBe(true);
+    const text = await panel.innerText();
+    expect(text).toContain('app');
+    expect(text).toContain('source · taildir');
+    expect(text).toContain('positionFile');
+    expect(text).toContain('/var/lib/flume/taildir_position.json');
+    expect(text).toMatch(/\| host\s+useIP\s+false/);
+    expect(text).toContain('examples/tiered.flow:6:10');
+    await page.screenshot({ path: join(screenshots, 'tiered-hover-source.png') });
+
+    await page.hover('[data-id="edge/sink/to_backup"]');
+    const sink = await panel.innerText();
+    expect(sink).toContain('to_backup');
+    expect(sink).toMatch(/priority\s+5/);
+    expect(sink).toMatch(/sends to\s+collector-2\.example\.com:4545/);
+    expect(sink).toMatch(/compression-type\s+deflate/);
+
+    // On the right half of the window, the panel moves to the left so as not to cover the node.
+    await page.hover('[data-id="collector/channel/mem"]');
+    expect(await panel.getAttribute('class')).toContain('left');
+    expect(await panel.innerText()).toContain('channel · memory (memory)');
+    await page.screenshot({ path: join(screenshots, 'tiered-hover-channel.png') });
+
+    await page.mouse.move(5, 790);
+    await expect.poll(() => panel.isHidden(), { timeout: 10_000 }).toBe(true);
+
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('zooms with the wheel, pans by dragging, and fits again', async () => {
+    const { page } = await open(browser, 'tiered-zoom', graphOf('examples/tiered.flow'));
+    const start = await viewBox(page);
+    await page.mouse.move(700, 300);
+    await page.mouse.wheel(0, -600);
+    await expect.poll(() => viewBox(page), { timeout: 10_000 }).not.toBe(start);
+    const zoomed = (await viewBox(page))!.split(' ').map(Number);
+    expect(zoomed[2]).toBeLessThan(Number(start!.split(' ')[2]));
+    await page.screenshot({ path: join(screenshots, 'tiered-zoomed.png') });
+
+    await page.mouse.move(700, 300);
+    await page.mouse.down();
+    await page.mouse.move(500, 250, { steps: 5 });
+    await page.mouse.up();
+    const panned = (await viewBox(page))!.split(' ').map(Number);
+    expect(panned[0]).toBeGreaterThan(zoomed[0]!);
+    expect(panned[2]).toBe(zoomed[2]);
+
+    await page.click('#fit');
+    expect(await viewBox(page)).toBe(start);
+    await page.close();
+  }, 60_000);
+
+  it('masks secrets in the panel and everywhere in the page', async () => {
+    const flow = `
+agent a on "a.example.com" {
+  source rpc : avro { bind = "0.0.0.0", port = 4545, ssl = true, keystore = "/etc/ks.jks", keystore-password = "ks-S3CRET-1" }
+  channel c : memory
+  sink k : avro { hostname = "b.example.com", port = 4545, truststore-password = "ks-S3CRET-2" }
+  rpc -> c -> k
+}`;
+    const { page } = await open(browser, 'secrets', graphOf('secrets.flow', flow));
+    expect(await page.content()).not.toContain('S3CRET');
+    await page.hover('[data-id="a/source/rpc"]');
+    const text = await page.locator('#panel').innerText();
+    expect(text).toMatch(/keystore-password\s+\*{6}/);
+    expect(text).toContain('/etc/ks.jks');
+    await page.screenshot({ path: join(screenshots, 'secrets-hover.png') });
+    await page.close();
+  }, 60_000);
+});
