@@ -71,6 +71,19 @@ describe('flowc run', () => {
     const prom = await (await fetch(`${url}/metrics/prometheus`)).text();
     expect(prom).toContain('flume_source_event_accepted_count{agent="a",component="s"} 5');
     expect(prom).toContain('# TYPE flume_channel_channel_size gauge');
+    // The text exposition format, line by line: comments, then samples of declared metrics.
+    const declared = new Set<string>();
+    for (const line of prom.split('\n').filter((l) => l.length > 0)) {
+      const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|untyped|summary|histogram)$/.exec(line);
+      if (type) {
+        declared.add(type[1]!);
+        continue;
+      }
+      if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
+      const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?\d+(\.\d+)?(e[-+]?\d+)?|NaN|[-+]Inf)$/.exec(line);
+      expect(sample, `not a Prometheus sample line: ${line}`).not.toBeNull();
+      expect(declared.has(sample![1]!), `sample before its # TYPE: ${line}`).toBe(true);
+    }
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
