@@ -38,8 +38,9 @@ class Writer {
   value(v: Value, prop?: Prop): string {
     collectEnv(v, this.envVars);
     const converted = toFlumeText(v, prop?.spec, { kind: 'reference' });
-    // The checker has rejected values that do not convert; keep the raw text as a last resort.
-    return converted.ok ? converted.text : rawText(v);
+    // The checker rejects every value that does not convert, and only checked programs are emitted.
+    if (!converted.ok) throw new Error(`internal error: emitting an unchecked value (${converted.error.message})`);
+    return converted.text;
   }
 }
 
@@ -142,23 +143,4 @@ function emitLink(w: Writer, program: Program, base: string, sink: Component, to
 function collectEnv(v: Value, into: Set<string>): void {
   if (v.t === 'str') for (const p of v.parts) if (typeof p !== 'string') into.add(p.env);
   if (v.t === 'list') for (const item of v.items) collectEnv(item, into);
-}
-
-function rawText(v: Value): string {
-  switch (v.t) {
-    case 'str':
-      return v.parts.map((p) => (typeof p === 'string' ? p : `\${${p.env}}`)).join('');
-    case 'num':
-    case 'duration':
-    case 'size':
-      return v.text;
-    case 'bool':
-      return String(v.v);
-    case 'word':
-      return v.v;
-    case 'list':
-      return v.items.map(rawText).join(' ');
-    case 'ref':
-      return `${v.agent}.${v.component}`;
-  }
 }
