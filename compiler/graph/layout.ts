@@ -3,7 +3,6 @@
 // unrelated agents make a sheet rather than one endless column. The result is absolute
 // coordinates only; drawing is the renderers' job. Deterministic: blocks are in model order
 // and elkjs uses a fixed seed.
-import elkBundled from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { buildBlock } from './elk-part.js';
 import type { NodeText } from './labels.js';
@@ -53,8 +52,19 @@ export interface Layout {
   edges: PlacedEdge[];
 }
 
-// A CommonJS module: under NodeNext its typed constructor is the `default` export's `default`.
-const ELK = elkBundled.default;
+// elkjs is large and only drawing needs it: load it on first use, so that every other
+// command (and a running agent) does not pay for it.
+type ElkConstructor = (typeof import('elkjs/lib/elk.bundled.js'))['default'];
+let elk: Promise<ElkConstructor> | undefined;
+function loadElk(): Promise<ElkConstructor> {
+  // A CommonJS module: Node hands its exports over as `default`, with the constructor either
+  // there or one `default` further down.
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => {
+    const exported = m.default as ElkConstructor & { default?: ElkConstructor };
+    return exported.default ?? exported;
+  });
+  return elk;
+}
 
 /** The blocks stay where they are put (at the origin); `pack.ts` arranges them afterwards. */
 const rootOptions = {
@@ -76,6 +86,7 @@ export async function layoutGraph(graph: FlowGraph): Promise<Layout> {
   const blocks = sets.map((agents, i) => buildBlock(graph, `b:${i}`, trees.filter((t) => agents.has(t.agent.id)), edges[i]!));
   // One call for all blocks: elkjs answers each call through a timer, which adds up.
   const root: ElkNode = { id: 'root', layoutOptions: rootOptions, children: blocks.map((b) => b.elk) };
+  const ELK = await loadElk();
   const laid = await new ELK().layout(root);
   const packed = packParts(blocks.map((b, i) => b.read(laid.children![i]!)), metrics.margin, metrics.gap);
   const order = new Map(graph.edges.map((e, i) => [e.id, i]));
