@@ -157,7 +157,13 @@ function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger
         if (old) await old.stop(0, new Set(kept));
         await fresh.start();
         runner.replace(old ?? fresh, fresh);
-        log.info(`agent \`${name}\` reloaded${kept.length > 0 ? `; kept channel(s) ${kept.map((k) => `\`${k}\``).join(', ')} with their events` : ''}`);
+        const unchanged = new Set(fresh.adoptedUnits);
+        const restarted = [...cfg.sources.map((x) => `source:${x.name}`), ...[...cfg.sinkGroups.map((g) => g.name), ...cfg.sinks.filter((k) => !cfg.sinkGroups.some((g) => g.sinks.includes(k.name))).map((k) => k.name)].map((n) => `sink:${n}`)]
+          .filter((u) => !unchanged.has(u))
+          .map((u) => u.replace(':', ' `') + '`');
+        const keptText = kept.length > 0 ? `; kept channel(s) ${kept.map((k) => `\`${k}\``).join(', ')} with their events` : '';
+        const restartText = restarted.length > 0 && unchanged.size > 0 ? `; restarted only ${restarted.join(', ')}` : '';
+        log.info(`agent \`${name}\` reloaded${keptText}${restartText}`);
       } catch (e) {
         log.error(`could not reload agent \`${name}\`: ${errorText(e)}`);
       }

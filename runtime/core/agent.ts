@@ -48,6 +48,10 @@ interface Unit {
   restarts: number;
   lastError?: string;
   startedAt: number;
+  /** Taken over, still running, by the agent that replaces this one (`--watch`). */
+  handedOver?: boolean;
+  /** Taken over from the agent this one replaces: already running, so start() skips it. */
+  adopted?: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -103,6 +107,26 @@ export class AgentRuntime {
 
   /** Channels carried over, running and with their events, from the agent this one replaces. */
   readonly adopted: string[] = [];
+  /** Sources and sink runners carried over unchanged, without a restart (`source:r1`, `sink:k1`). */
+  readonly adoptedUnits: string[] = [];
+  /** The agent that took over this one's running components; their failures go to it. */
+  private successor?: AgentRuntime;
+
+  /**
+   * Takes a running source or sink runner over from `previous` when its configuration and every
+   * channel it touches are unchanged, so that an edit elsewhere does not restart it.
+   */
+  private adopt(previous: AgentRuntime | undefined, role: 'source' | 'sink', name: string, unchanged: boolean): boolean {
+    if (!previous || !unchanged) return false;
+    const old = previous.units.find((u) => u.role === role && u.name === name && u.state === 'running');
+    if (!old) return false;
+    old.handedOver = true;
+    previous.successor = this;
+    this.units.push({ ...old, adopted: true, handedOver: false });
+    this.adoptedUnits.push(`${role}:${name}`);
+    for (const counter of previous.metrics.all()) if (counter.type === role.toUpperCase() && counter.name === name) this.metrics.register(counter);
+    return true;
+  }
 
   private async factory<D extends ComponentDir>(dir: D, c: { name: string; kind: string; custom?: boolean }, what: string): Promise<FactoryTypes[D]> {
     const f = c.custom || !/^[a-z0-9_]+$/.test(c.kind) ? undefined : await this.options.registry.load(dir, c.kind);
@@ -150,10 +174,34 @@ export class AgentRuntime {
       return ch;
     };
 
-    // Sinks, grouped into processors.
+    // Sinks, grouped into processors. A processor whose sinks, group and channels are all
+    // unchanged keeps running as it is.
+    const same = <T>(a: T | undefined, b: T) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+    const adoptedChannel = (name: string) => this.adopted.includes(name);
+    const groupOf = (sink: string) => cfg.sinkGroups.find((g) => g.sinks.includes(sink));
+    const sinkUnchanged = (name: string) => {
+      const k = cfg.sinks.find((x) => x.name === name)!;
+      return same(previous?.config.sinks.find((x) => x.name === name), k) && adoptedChannel(k.channel);
+    };
+    const processorUnchanged = (unit: string, sinks: string[]) => {
+      const g = cfg.sinkGroups.find((x) => x.name === unit);
+      const before = previous?.config.sinkGroups.find((x) => x.name === unit);
+      const groupSame = g ? same(before, g) : before === undefined && !previous?.config.sinkGroups.some((x) => x.sinks.includes(unit));
+      return groupSame && sinks.every(sinkUnchanged);
+    };
+    const adoptedProcessors = new Set<string>();
+    for (const unitName of [...cfg.sinkGroups.map((g) => g.name), ...cfg.sinks.filter((k) => !groupOf(k.name)).map((k) => k.name)]) {
+      const members = cfg.sinkGroups.find((g) => g.name === unitName)?.sinks ?? [unitName];
+      if (!this.adopt(previous, 'sink', unitName, processorUnchanged(unitName, members))) continue;
+      adoptedProcessors.add(unitName);
+      const runner = previous!.runners.find((r) => r.processor.sinks.some((x) => members.includes(x.name)));
+      if (runner) this.runners.push(runner);
+      for (const m of members) this.sinks.set(m, previous!.sinks.get(m)!);
+    }
     const named = new Map<string, NamedSink>();
     const sinkChannel = new Map<string, Channel>();
     for (const k of cfg.sinks) {
+      if (adoptedProcessors.has(groupOf(k.name)?.name ?? k.name)) continue;
       const f = await this.factory('sinks', k, 'sink');
       const channel = channelOf(k.channel, `sink \`${k.name}\``);
       const sink = f(k, { ...this.context(k.name, 'sink'), channel });
@@ -164,6 +212,7 @@ export class AgentRuntime {
     const grouped = new Set<string>();
     const processors: { name: string; processor: SinkProcessor }[] = [];
     for (const g of cfg.sinkGroups) {
+      if (adoptedProcessors.has(g.name)) continue;
       const members = g.sinks.map((s) => {
         const n = named.get(s);
         if (!n) throw new ConfigError(`sink group \`${g.name}\` names sink \`${s}\`, which the agent does not declare`);
@@ -194,8 +243,15 @@ export class AgentRuntime {
       );
     }
 
-    // Sources, with their interceptors and selector.
+    // Sources, with their interceptors and selector; an unchanged one keeps running (and keeps
+    // its clients connected) when all its channels were carried over.
     for (const s of cfg.sources) {
+      const unchanged = same(previous?.config.sources.find((x) => x.name === s.name), s) && s.channels.every(adoptedChannel);
+      if (this.adopt(previous, 'source', s.name, unchanged)) {
+        this.sources.set(s.name, previous!.sources.get(s.name)!);
+        this.sourceRunners.set(s.name, previous!.sourceRunners.get(s.name)!);
+        continue;
+      }
       const interceptors: Interceptor[] = [];
       for (const i of s.interceptors) {
         const f = await this.factory('interceptors', i, `interceptor of source \`${s.name}\`:`);
@@ -238,6 +294,7 @@ export class AgentRuntime {
     const started: Unit[] = [];
     for (const role of order) {
       for (const u of this.units.filter((x) => x.role === role)) {
+        if (u.adopted) continue;
         try {
           await u.start();
           u.state = 'running';
@@ -297,6 +354,10 @@ export class AgentRuntime {
 
   private async stopUnit(u: Unit): Promise<void> {
     if (u.state === 'idle' || u.state === 'stopped') return;
+    if (u.handedOver) {
+      u.state = 'stopped';
+      return;
+    }
     try {
       await u.stop();
     } catch (e) {
@@ -307,6 +368,7 @@ export class AgentRuntime {
 
   /** A component reported a failure: stop it and start it again, with growing waits. */
   private failed(role: Role, name: string, e: unknown): void {
+    if (this.successor) return this.successor.failed(role, name, e);
     const u = this.units.find((x) => x.name === name && x.role === role) ?? this.units.find((x) => x.name === name.split('.')[0]);
     const msg = errorText(e);
     if (!u || this.stopping || u.state !== 'running') {

@@ -2,7 +2,7 @@
 // process (run `npx tsc -p tsconfig.json` first), real ports, files and signals.
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { bin, collector, fileLines, freePort, httpPost, removeDir, spawnNode, tcpExchange, tempDir, waitFor, type Child } from './helpers.js';
 
@@ -171,5 +171,34 @@ describe('flowc run --watch', () => {
     await waitFor(() => c.stdout().includes('agent `a` reloaded; kept channel(s) `c` with their events'), 10_000, 'the reload');
     expect((await httpPost(port, JSON.stringify([{ body: '4' }]))).status).toBe(200);
     expect(await size()).toBe('4');
+  });
+
+  it('restarts only the sink whose property changed: the source keeps its clients connected', async () => {
+    const d = work();
+    const port = await freePort();
+    const out = join(d, 'out');
+    const flow = (roll: string) => `agent a {
+  source s : netcat { bind = "127.0.0.1", port = ${port} }
+  channel c : memory
+  sink k : file_roll { sink.directory = "${out}", sink.rollInterval = ${roll} }
+  s -> c -> k
+}
+`;
+    const c = run(d, flow('0'), ['--watch']);
+    await started(c);
+    const socket = connect(port, '127.0.0.1');
+    let replies = '';
+    socket.on('data', (b) => (replies += b.toString()));
+    socket.write('before\n');
+    await waitFor(() => replies === 'OK\n', 5_000, 'the first OK');
+    writeFileSync(join(d, 'app.flow'), flow('1h'));
+    await waitFor(() => c.stdout().includes('agent `a` reloaded'), 10_000, 'the reload');
+    expect(c.stdout()).toContain('restarted only sink `k`');
+    // The same connection still works: the source was not restarted.
+    socket.write('after\n');
+    await waitFor(() => replies === 'OK\nOK\n', 5_000, 'the second OK on the same connection');
+    socket.end();
+    await waitFor(() => fileLines(out).length === 2, 10_000, 'both lines in the files');
+    expect(fileLines(out).sort()).toEqual(['after', 'before']);
   });
 });
