@@ -77,7 +77,8 @@ export class Runner {
     return { drained: results.every(Boolean) && left === 0, left };
   }
 
-  banner(version?: string): string {
+  /** `extra`: lines about more endpoints (the live view's address), before the last line. */
+  banner(version?: string, extra: readonly string[] = []): string {
     const lines: string[] = [];
     for (const a of this.agents) {
       lines.push(`flowc${version ? ` ${version}` : ''}: agent \`${a.name}\` running${a.config.file ? ` (${a.config.file})` : ''}`);
@@ -88,8 +89,8 @@ export class Runner {
       const w = Math.max(0, ...rows.map((r) => r[0].length));
       for (const [l, r] of rows) lines.push(`  ${l.padEnd(w)}  ${r}`.trimEnd());
     }
-    if (this.monitor) lines.push(`monitor: ${this.monitor.url}/metrics (also /metrics/prometheus, /health)`);
-    lines.push('press Ctrl-C to stop');
+    if (this.monitor) lines.push(`monitor: ${this.monitor.url}/metrics (also /metrics/prometheus, /health, /status)`);
+    lines.push(...extra, 'press Ctrl-C to stop');
     return lines.join('\n');
   }
 }
@@ -104,7 +105,7 @@ export function startFailure(e: unknown): string {
  * Stops the runner on SIGTERM or SIGINT and exits with 0 (1 when the channels could not be
  * drained in time). A second signal exits at once.
  */
-export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: number, beforeExit?: () => void): void {
+export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: number, beforeExit?: () => void | Promise<void>): void {
   let stopping = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopping) {
@@ -117,8 +118,11 @@ export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: numbe
       ({ drained, left }) => {
         if (drained) log.info('stopped; every channel was drained');
         else log.warn(`stopped; ${left} event(s) were left in memory channels`);
-        beforeExit?.();
-        process.exit(0);
+        // Awaited, so that a last word to clients (the live view's) goes out before the exit.
+        Promise.resolve()
+          .then(beforeExit)
+          .catch((e: unknown) => log.warn(`error while stopping: ${errorText(e)}`))
+          .finally(() => process.exit(0));
       },
       (e) => {
         log.error(`error while stopping: ${errorText(e)}`);

@@ -1,4 +1,4 @@
-// `flowc run app.flow [--agent NAME] [--monitor-port P] [--watch]`: checks the file (printing
+// `flowc run app.flow [--agent NAME] [--monitor-port P] [--watch] [--ui]`: checks the file (printing
 // diagnostics as `flowc check` does; errors stop here, with nothing started), turns each agent
 // into its runtime configuration and runs it in this process.
 import { Option, type Command } from 'commander';
@@ -12,7 +12,9 @@ import { Logger } from '../../runtime/core/log.js';
 import { errorText } from '../../runtime/core/errors.js';
 import { dynamicRegistry } from '../../runtime/loader.js';
 import { DEFAULT_DRAIN_MS, Runner, startFailure, stopOnSignals } from '../../runtime/main.js';
+import type { Program } from '../../compiler/model.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { redraw, startUi, uiPort, type LiveView } from '../live/index.js';
 import { collectInputs } from '../inputs.js';
 import { Reporter } from '../report.js';
 
@@ -21,6 +23,8 @@ interface RunOpts {
   monitorPort?: string;
   watch?: boolean;
   drainTimeout?: string;
+  ui?: boolean;
+  uiPort?: string;
 }
 
 export function registerRun(program: Command, version: string): void {
@@ -32,6 +36,8 @@ export function registerRun(program: Command, version: string): void {
     .addOption(new Option('-m, --monitor-port <port>', 'serve /metrics, /metrics/prometheus and /health on this port'))
     .addOption(new Option('--drain-timeout <ms>', 'at shutdown, how long sinks may drain the channels').default(String(DEFAULT_DRAIN_MS)))
     .option('-w, --watch', 're-check the file when it changes and restart what changed')
+    .option('--ui', 'serve a live view of the flow (rates, channel fill, failures) on 127.0.0.1, port 8780')
+    .addOption(new Option('--ui-port <port>', 'the live view on this port instead (0: any free port); implies --ui'))
     .version(version, '-V, --version')
     .exitOverride()
     .action(async (file: string, opts: RunOpts) => {
@@ -41,6 +47,7 @@ export function registerRun(program: Command, version: string): void {
 
 interface Loaded {
   configs: AgentRuntimeConfig[];
+  program: Program;
 }
 
 function load(file: string, agents: string[] | undefined): Loaded | number {
@@ -89,7 +96,7 @@ function load(file: string, agents: string[] | undefined): Loaded | number {
     process.stderr.write('nothing was started\n');
     return EXIT_ERRORS;
   }
-  return { configs };
+  return { configs, program: result.program };
 }
 
 async function run(file: string, opts: RunOpts, version: string): Promise<number> {
@@ -106,9 +113,15 @@ async function run(file: string, opts: RunOpts, version: string): Promise<number
     process.stderr.write('error: --drain-timeout takes a number of milliseconds\n');
     return EXIT_USAGE;
   }
+  const ui = uiPort(opts);
+  if (typeof ui === 'object') {
+    process.stderr.write(`error: ${ui.error}\n`);
+    return EXIT_USAGE;
+  }
   const loaded = load(file, opts.agent);
   if (typeof loaded === 'number') return loaded;
   let runner: Runner;
+  let live: LiveView | undefined;
   try {
     runner = await Runner.start(loaded.configs, {
       registry: dynamicRegistry,
@@ -120,11 +133,23 @@ async function run(file: string, opts: RunOpts, version: string): Promise<number
     if (process.env.FLOWC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return EXIT_ERRORS;
   }
-  process.stdout.write(`${runner.banner(version)}\n`);
+  try {
+    if (ui !== undefined) live = await startUi(loaded.program, runner, ui);
+  } catch (e) {
+    await runner.stop(0);
+    process.stderr.write(`${startFailure(e)}\nnothing is running\n`);
+    if (process.env.FLOWC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT_ERRORS;
+  }
+  process.stdout.write(`${runner.banner(version, live ? [`live view: ${live.url}`] : [])}\n`);
   const log = new Logger('flowc');
   let watcher: FSWatcher | undefined;
-  if (opts.watch) watcher = watchAndReload(file, opts, runner, log, loaded.configs);
-  stopOnSignals(runner, log, drainTimeoutMs, () => watcher?.close());
+  const view = live;
+  if (opts.watch) watcher = watchAndReload(file, opts, runner, log, loaded.configs, view && ((l) => redraw(view, l.program, runner)));
+  stopOnSignals(runner, log, drainTimeoutMs, async () => {
+    watcher?.close();
+    await view?.close();
+  });
   return 0;
 }
 
@@ -134,7 +159,7 @@ async function run(file: string, opts: RunOpts, version: string): Promise<number
  * channels whose configuration is the same are carried over with their events; the other
  * components are restarted.
  */
-function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger, initial: AgentRuntimeConfig[]): FSWatcher {
+function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger, initial: AgentRuntimeConfig[], onChange?: (loaded: Loaded) => Promise<void>): FSWatcher {
   let current = new Map(initial.map((c) => [c.agent, c]));
   let timer: NodeJS.Timeout | undefined;
   let reloading = Promise.resolve();
@@ -180,6 +205,7 @@ function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger
     }
     current = next;
     if (changed === 0) log.info('no change to run');
+    else await onChange?.(loaded).catch((e: unknown) => log.warn(`could not redraw the live view: ${errorText(e)}`));
   };
   return watchFile(file, () => {
     if (timer) clearTimeout(timer);

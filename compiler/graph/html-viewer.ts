@@ -175,6 +175,9 @@ export const viewerScript = `
     if (n.properties.length) table(panel, n.properties);
     else add(panel, 'div', 'none set: Flume defaults', 'where');
     panel.hidden = false;
+    // For pages that add to the panel (the live view): which node it now describes.
+    panel.setAttribute('data-id', id);
+    document.dispatchEvent(new CustomEvent('flowc:panel', { detail: { id } }));
   }
 })();
 `;

@@ -5,18 +5,29 @@ import { viewerCss, viewerScript } from './html-viewer.js';
 import type { FlowGraph } from './model.js';
 import { renderSvg } from './render-svg.js';
 
-export async function renderHtml(graph: FlowGraph): Promise<string> {
+/** What a page built on this one adds (the live view of `flowc run --ui`). */
+export interface HtmlExtras {
+  title?: string;
+  css?: string;
+  /** Runs after the viewer script. */
+  script?: string;
+  /** Lets the page fetch from its own origin (server-sent events); nothing else is allowed. */
+  connectSelf?: boolean;
+}
+
+export async function renderHtml(graph: FlowGraph, extras: HtmlExtras = {}): Promise<string> {
   const svg = await renderSvg(graph);
-  const title = `flowc graph: ${graph.agents.map((a) => a.name).join(', ')}`;
+  const title = extras.title ?? `flowc graph: ${graph.agents.map((a) => a.name).join(', ')}`;
+  const connect = extras.connectSelf ? " connect-src 'self';" : '';
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none';${connect} style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${viewerCss}</style>`,
+    `<style>${viewerCss}${extras.css ?? ''}</style>`,
     '</head>',
     '<body>',
     `<div id="stage">\n${svg.trimEnd()}\n</div>`,
@@ -24,6 +35,7 @@ export async function renderHtml(graph: FlowGraph): Promise<string> {
     '<div id="bar"><button id="fit" type="button">fit</button><span>wheel: zoom · drag: pan · hover: details · click: pin</span></div>',
     `<script type="application/json" id="flowc-graph">${scriptJson(graph)}</script>`,
     `<script>${viewerScript}</script>`,
+    ...(extras.script ? [`<script>${extras.script}</script>`] : []),
     '</body>',
     '</html>',
     '',

@@ -15,6 +15,7 @@ import { MetricsRegistry } from './metrics.js';
 import { createSelector } from './selector.js';
 import { createSinkProcessor, DefaultSinkProcessor, type NamedSink, type SinkProcessor } from './sink-processor.js';
 import { SinkRunner, type SinkRunnerOptions } from './sink-runner.js';
+import { StatusBoard, type ComponentStatus } from './status.js';
 import { createSourceRunner, type SourceRunner } from './source-runner.js';
 import { delay } from './timers.js';
 
@@ -79,6 +80,8 @@ export class AgentRuntime {
   readonly sinks = new Map<string, Sink>();
   readonly runners: SinkRunner[] = [];
   private readonly units: Unit[] = [];
+  /** Watches the sinks' and pollable sources' `process()` calls, for `status()`. */
+  private readonly board = new StatusBoard();
   private readonly sourceRunners = new Map<string, SourceRunner>();
   private stopping = false;
   private readonly restartInitial: number;
@@ -151,6 +154,7 @@ export class AgentRuntime {
   }
 
   private async build(previous?: AgentRuntime): Promise<void> {
+    if (previous) this.board.inherit(previous.board);
     const cfg = this.config;
     for (const c of cfg.channels) {
       const before = previous?.config.channels.find((x) => x.name === c.name);
@@ -206,7 +210,7 @@ export class AgentRuntime {
       const channel = channelOf(k.channel, `sink \`${k.name}\``);
       const sink = f(k, { ...this.context(k.name, 'sink'), channel });
       this.sinks.set(k.name, sink);
-      named.set(k.name, { name: k.name, sink });
+      named.set(k.name, { name: k.name, sink: this.board.watchSink(k.name, sink) });
       sinkChannel.set(k.name, channel);
     }
     const grouped = new Set<string>();
@@ -263,7 +267,7 @@ export class AgentRuntime {
       const processor = new ChannelProcessor(selector, interceptors, this.log.child(s.name));
       const f = await this.factory('sources', s, 'source');
       const ctx = { ...this.context(s.name, 'source'), processor };
-      const source = f(s, ctx);
+      const source = this.board.watchSource(s.name, f(s, ctx));
       this.sources.set(s.name, source);
       const runner = createSourceRunner(source, ctx.log);
       this.sourceRunners.set(s.name, runner);
@@ -413,6 +417,11 @@ export class AgentRuntime {
       if (u.lastError) h.lastError = u.lastError;
       return h;
     });
+  }
+
+  /** Each source, channel and sink: running, failing (restarting, or its last call threw) or stopped. */
+  status(): ComponentStatus[] {
+    return this.board.status(this.config, this.health());
   }
 
   endpoints(): Endpoint[] {

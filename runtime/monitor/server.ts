@@ -1,8 +1,10 @@
 // The monitor: `/metrics` in Flume's JSON shape (`"TYPE.name"` to attributes, every value a
-// string), `/metrics/prometheus` in the Prometheus text format, `/health` as JSON.
+// string), `/metrics/prometheus` in the Prometheus text format, `/health` as JSON, `/status`
+// (each component running, failing or stopped, with its last error) as JSON.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentRuntime } from '../core/agent.js';
+import type { ComponentStatus } from '../core/status.js';
 
 export interface MonitorServer {
   readonly port: number;
@@ -62,6 +64,11 @@ export function health(agents: readonly AgentRuntime[]): { status: 'ok' | 'degra
   return { status: ok ? 'ok' : 'degraded', agents: out };
 }
 
+/** `{ agent: [{ role, name, state, restarts, failures, lastError?, lastErrorAt? }] }`. */
+export function statusJson(agents: readonly AgentRuntime[]): Record<string, ComponentStatus[]> {
+  return Object.fromEntries(agents.map((a) => [a.name, a.status()]));
+}
+
 export function startMonitor(agents: () => readonly AgentRuntime[], port: number, host = '127.0.0.1'): Promise<MonitorServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -80,10 +87,12 @@ export function startMonitor(agents: () => readonly AgentRuntime[], port: number
     } else if (path === '/health') {
       const h = health(agents());
       res.writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(h));
+    } else if (path === '/status') {
+      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(statusJson(agents())));
     } else if (path === '/') {
       res
         .writeHead(200, { 'content-type': 'text/html;charset=utf-8' })
-        .end('<html><body><a href="./metrics">metrics</a> <a href="./metrics/prometheus">prometheus</a> <a href="./health">health</a></body></html>');
+        .end('<html><body><a href="./metrics">metrics</a> <a href="./metrics/prometheus">prometheus</a> <a href="./health">health</a> <a href="./status">status</a></body></html>');
     } else {
       res.writeHead(404).end();
     }

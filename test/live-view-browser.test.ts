@@ -1,0 +1,194 @@
+// `flowc run --ui` in a real browser: Debian's chromium driven by playwright-core, against the
+// built CLI running real agents in child processes. The rates the page shows must agree with
+// Flume's counters at /metrics, a sink that loses its server must turn red with its error in
+// the hover panel, and none of it may reload the drawing. Screenshots land in
+// test-output/screenshots/live-*.png for a human to look at.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { metricsOf, parseRate, quickstart, runAgent, sendSteadily, type Agent } from './helpers/live.js';
+import { collector, freePort, removeDir, tempDir, waitFor, type Child } from './runtime/helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = 'test-output/screenshots';
+
+const children: Child[] = [];
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  for (const c of cleanup.splice(0)) await c();
+});
+
+function work(): string {
+  const d = tempDir();
+  cleanup.push(() => removeDir(d));
+  return d;
+}
+
+async function start(flow: string, dir: string, args: string[]): Promise<Agent> {
+  const agent = await runAgent(dir, flow, args);
+  children.push(agent.child);
+  return agent;
+}
+
+interface Opened {
+  page: Page;
+  /** Requests to anywhere but the live view's own origin. */
+  outside: string[];
+  errors: string[];
+}
+
+async function open(browser: Browser, url: string, viewport = { width: 1280, height: 640 }): Promise<Opened> {
+  const page = await browser.newPage({ viewport });
+  const origin = new URL(url).origin;
+  const outside: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin)) outside.push(r.url());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  cleanup.push(() => page.close());
+  await page.goto(url);
+  // Marks the drawing: if the page ever reloaded or redrew it, the mark would be gone.
+  await page.evaluate(() => ((document.querySelector('#stage > svg') as unknown as { flowcMark: number }).flowcMark = 42));
+  return { page, outside, errors };
+}
+
+const sameDrawing = (page: Page) => page.evaluate(() => (document.querySelector('#stage > svg') as unknown as { flowcMark?: number }).flowcMark === 42);
+
+const rateText = (page: Page, edge: string) => page.locator(`.edge-label[data-id="${edge}"] text.rate`).textContent();
+
+describe('flowc run --ui in chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (\`apt-get install -y chromium\`; CI installs it). playwright must not download browsers.`);
+    }
+    mkdirSync(screenshots, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the quickstart\'s rates on its edges, in line with /metrics, and each channel\'s fill', async () => {
+    const dir = work();
+    const { flow, port } = await quickstart(dir);
+    const agent = await start(flow, dir, ['--ui', '--ui-port', '0', '--monitor-port', '0']);
+    const { page, outside, errors } = await open(browser, agent.ui);
+    await expect.poll(() => page.locator('#live-status').getAttribute('class'), { timeout: 10_000 }).toBe('live');
+
+    const toFiles = 'quickstart/selector/lines->quickstart/channel/to_files';
+    const fromSource = 'quickstart/source/lines->quickstart/selector/lines';
+    const perSecond = 400;
+    const sending = sendSteadily(port, perSecond, 7);
+    await expect.poll(async () => parseRate((await rateText(page, toFiles)) ?? '') ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // The rate from /metrics: EventPutSuccessCount over two seconds, while the page shows its own.
+    await new Promise((r) => setTimeout(r, 1500));
+    const put = async () => ({ at: Date.now(), n: Number((await metricsOf(agent.monitor!))['CHANNEL.to_files']!.EventPutSuccessCount) });
+    const a = await put();
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = await put();
+    const fromMetrics = (b.n - a.n) / ((b.at - a.at) / 1000);
+    const shown = parseRate((await rateText(page, toFiles))!)!;
+    const shownFromSource = parseRate((await rateText(page, fromSource))!)!;
+    expect(fromMetrics).toBeGreaterThan(perSecond * 0.7);
+    expect(Math.abs(shown - fromMetrics) / fromMetrics).toBeLessThan(0.2);
+    expect(Math.abs(shownFromSource - fromMetrics) / fromMetrics).toBeLessThan(0.2);
+    expect(await page.locator(`.edge[data-id="${toFiles}"]`).getAttribute('class')).toContain('flowing');
+
+    // Each channel: a gauge and its figure.
+    const badge = page.locator('[data-id="quickstart/channel/to_files"] .fill-badge text');
+    expect(await badge.textContent()).toMatch(/^\d+(\.\d)?%$/);
+    expect(await page.locator('[data-id="quickstart/channel/to_files"] .gauge-fill').count()).toBe(1);
+    await page.screenshot({ path: join(screenshots, 'live-quickstart.png') });
+
+    // The hover panel: the model's properties, and what is happening now.
+    await page.hover('[data-id="quickstart/channel/to_files"]');
+    const panel = page.locator('#panel');
+    await expect.poll(() => panel.isVisible(), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => panel.innerText(), { timeout: 5_000 }).toMatch(/put\/s\s+\d/);
+    const text = await panel.innerText();
+    expect(text).toContain('running');
+    expect(text).toMatch(/fill\s+\d+(\.\d)?% \(\d+ of 10000\)/);
+    expect(text).toMatch(/transactionCapacity\s+100/);
+    await page.screenshot({ path: join(screenshots, 'live-quickstart-hover.png') });
+    await page.mouse.move(5, 5);
+    await sending;
+
+    // Traffic stops: the rates fall to zero with the next frames, on the same drawing.
+    await expect.poll(async () => rateText(page, toFiles), { timeout: 10_000 }).toBe('0 ev/s');
+    expect(await sameDrawing(page)).toBe(true);
+
+    agent.child.proc.kill('SIGTERM');
+    expect(await agent.child.exited).toBe(0);
+    await expect.poll(() => page.locator('#live-status').textContent(), { timeout: 10_000 }).toBe('the agent has stopped');
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('turns an http sink red when its server goes away, with the error in the hover panel', async () => {
+    const dir = work();
+    const server = await collector();
+    cleanup.push(() => server.close().catch(() => undefined));
+    const port = await freePort();
+    const flow = `agent web {
+  source lines : netcat { bind = "127.0.0.1", port = ${port} }
+  channel buf : memory { capacity = 1_000, transactionCapacity = 100 }
+  sink post : http {
+    endpoint = "http://127.0.0.1:${server.port}/ingest"
+    connectTimeout = 1s
+    rollback.200 = false
+    "backoff.2XX" = false
+    incrementMetrics.200 = true
+  }
+  lines -> buf -> post
+}
+`;
+    const agent = await start(flow, dir, ['--ui-port', '0', '--drain-timeout', '300']);
+    const { page, errors } = await open(browser, agent.ui, { width: 1100, height: 520 });
+    const sink = page.locator('.node[data-id="web/sink/post"]');
+    const drains = 'web/channel/buf->web/sink/post';
+
+    const first = sendSteadily(port, 20, 2);
+    await expect.poll(async () => parseRate((await rateText(page, drains)) ?? '') ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await first;
+    expect(await sink.getAttribute('class')).not.toContain('failing');
+    expect(server.bodies.length).toBeGreaterThan(0);
+
+    await server.close();
+    const stoppedAt = Date.now();
+    const second = sendSteadily(port, 20, 3);
+    await expect.poll(async () => (await sink.getAttribute('class')) ?? '', { timeout: 8_000 }).toContain('failing');
+    expect(Date.now() - stoppedAt).toBeLessThan(8_000);
+    await second;
+    // The channel fills while nothing leaves it.
+    await expect.poll(async () => page.locator('[data-id="web/channel/buf"] .fill-badge text').textContent(), { timeout: 5_000 }).not.toBe('0%');
+    await page.screenshot({ path: join(screenshots, 'live-sink-failing.png') });
+
+    await page.hover('[data-id="web/sink/post"]');
+    const panel = page.locator('#panel');
+    await expect.poll(() => panel.innerText(), { timeout: 5_000 }).toContain('ECONNREFUSED');
+    const text = await panel.innerText();
+    expect(text).toContain('failing');
+    expect(text).toMatch(/last error, \d+ s ago/);
+    expect(text).toContain(`cannot POST to http://127.0.0.1:${server.port}/ingest`);
+    expect(text).toMatch(/EventWriteFail\s+[1-9]/);
+    await page.screenshot({ path: join(screenshots, 'live-sink-failing-hover.png') });
+    expect(await sameDrawing(page)).toBe(true);
+    expect(errors).toEqual([]);
+
+    agent.child.proc.kill('SIGTERM');
+    expect(await agent.child.exited).toBe(0);
+  }, 60_000);
+});
