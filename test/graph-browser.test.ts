@@ -2,17 +2,16 @@
 // every component of the model as a node, show a component's properties on hover (secrets
 // masked), pan and zoom, and load nothing from anywhere. Screenshots land in
 // test-output/screenshots/ for a human to look at.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshots } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGraph, type FlowGraph } from '../compiler/graph/model.js';
 import { renderHtml } from '../compiler/graph/render-html.js';
 import { compileText } from '../compiler/program.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = 'test-output/screenshots';
 const pages = 'test-output/graph';
 
 function graphOf(path: string, text = readFileSync(path, 'utf8')): FlowGraph {
@@ -45,15 +44,7 @@ describe('graph html in chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (\`apt-get install -y chromium\`; CI installs it). playwright must not download browsers.`);
-    }
-    mkdirSync(screenshots, { recursive: true });
-    // launch() gives the browser a fresh, temporary user-data dir of its own.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -3,15 +3,13 @@
 // Flume's counters at /metrics, a sink that loses its server must turn red with its error in
 // the hover panel, and none of it may reload the drawing. Screenshots land in
 // test-output/screenshots/live-*.png for a human to look at.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshots } from './helpers/browser.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { metricsOf, parseRate, quickstart, runAgent, sendSteadily, type Agent } from './helpers/live.js';
 import { collector, freePort, removeDir, tempDir, waitFor, type Child } from './runtime/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = 'test-output/screenshots';
 
 const children: Child[] = [];
 const cleanup: (() => unknown)[] = [];
@@ -66,14 +64,7 @@ describe('flowc run --ui in chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (\`apt-get install -y chromium\`; CI installs it). playwright must not download browsers.`);
-    }
-    mkdirSync(screenshots, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -10,9 +10,9 @@ import { errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { encodeText } from '../lib/charset.js';
-import { addClientHeaders } from '../lib/client-headers.js';
 import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
 import { chooseKeepFields, parseMultiport, STATUS } from '../lib/syslog.js';
+import { deliverSyslog } from '../lib/syslog-deliver.js';
 
 const create: SourceFactory = (config, ctx) => {
   const p = config.params;
@@ -90,26 +90,12 @@ const create: SourceFactory = (config, ctx) => {
       socket.pause();
       busy = busy
         .then(async () => {
-          for (let i = 0; i < events.length; i += batchSize) await write(events.slice(i, i + batchSize), socket.remoteAddress ?? '');
+          await deliverSyslog({ ctx, counter, ipHeader, hostHeader }, events, socket.remoteAddress ?? '', batchSize);
         })
         .then(() => {
           if (!closed) socket.resume();
         });
     });
-  }
-
-  async function write(events: Event[], ip: string): Promise<void> {
-    counter.eventReceived += events.length;
-    counter.appendBatchReceived++;
-    try {
-      await addClientHeaders(events, ip, ipHeader, hostHeader);
-      await ctx.processor.processEventBatch(events);
-      counter.eventAccepted += events.length;
-      counter.appendBatchAccepted++;
-    } catch (e) {
-      counter.channelWriteFail++;
-      ctx.log.warn(`lost ${events.length} syslog record(s) the channels refused: ${errorText(e)}`);
-    }
   }
 
   const source: EventDrivenSource = {

@@ -7,9 +7,9 @@ import { ConfigError, need, paramBool, paramNumber, paramString } from '../core/
 import { errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
-import { addClientHeaders } from '../lib/client-headers.js';
 import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
 import { chooseKeepFields, SyslogDecoder, type CustomFormat } from '../lib/syslog.js';
+import { deliverSyslog } from '../lib/syslog-deliver.js';
 
 export function customFormat(p: Record<string, unknown>): CustomFormat | undefined {
   const regex = p['format.regex'];
@@ -63,24 +63,8 @@ const create: SourceFactory = (config, ctx) => {
     });
   }
 
-  async function write(all: Event[], ip: string): Promise<void> {
-    // In pieces that fit a transaction of every channel.
-    const max = ctx.processor.maxBatch;
-    for (let i = 0; i < all.length; i += max) {
-      const events = i === 0 && all.length <= max ? all : all.slice(i, i + max);
-      counter.eventReceived += events.length;
-      counter.appendBatchReceived++;
-      try {
-        await addClientHeaders(events, ip, ipHeader, hostHeader);
-        await ctx.processor.processEventBatch(events);
-        counter.eventAccepted += events.length;
-        counter.appendBatchAccepted++;
-      } catch (e) {
-        counter.channelWriteFail++;
-        ctx.log.warn(`lost ${events.length} syslog record(s) the channels refused: ${errorText(e)}`);
-      }
-    }
-  }
+  // In pieces that fit a transaction of every channel.
+  const write = (all: Event[], ip: string) => deliverSyslog({ ctx, counter, ipHeader, hostHeader }, all, ip, ctx.processor.maxBatch);
 
   const source: EventDrivenSource = {
     driver: 'event',
