@@ -194,6 +194,7 @@ export const channels: readonly ComponentSpec[] = [
   {
     category: 'channel',
     kind: 'memory',
+    batchCheckedAtStart: true,
     aliases: ['memory'],
     flumeAlias: 'memory',
     className: 'org.apache.flume.channel.MemoryChannel',
@@ -235,6 +236,7 @@ export const channels: readonly ComponentSpec[] = [
   {
     category: 'channel',
     kind: 'file',
+    batchCheckedAtStart: true,
     aliases: ['file'],
     flumeAlias: 'file',
     className: 'org.apache.flume.channel.file.FileChannel',

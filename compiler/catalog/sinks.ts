@@ -163,6 +163,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'null',
+    batchCheckedAtStart: true,
     aliases: ['null'],
     flumeAlias: 'null',
     className: 'org.apache.flume.sink.NullSink',
@@ -200,6 +201,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'file_roll',
+    batchCheckedAtStart: true,
     aliases: ['file_roll'],
     flumeAlias: 'file_roll',
     className: 'org.apache.flume.sink.RollingFileSink',
@@ -233,6 +235,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'hdfs',
+    batchCheckedAtStart: true,
     aliases: ['hdfs'],
     flumeAlias: 'hdfs',
     className: 'org.apache.flume.sink.hdfs.HDFSEventSink',
@@ -378,6 +381,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'hive',
+    batchCheckedAtStart: true,
     aliases: ['hive'],
     flumeAlias: 'hive',
     className: 'org.apache.flume.sink.hive.HiveSink',
@@ -483,6 +487,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'avro',
+    batchCheckedAtStart: true,
     aliases: ['avro'],
     flumeAlias: 'avro',
     className: 'org.apache.flume.sink.AvroSink',
@@ -526,6 +531,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'thrift',
+    batchCheckedAtStart: true,
     aliases: ['thrift'],
     flumeAlias: 'thrift',
     className: 'org.apache.flume.sink.ThriftSink',
@@ -640,6 +646,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'hbase2',
+    batchCheckedAtStart: true,
     aliases: ['hbase2'],
     flumeAlias: 'hbase2',
     className: 'org.apache.flume.sink.hbase2.HBase2Sink',
@@ -700,6 +707,7 @@ export const sinks: readonly ComponentSpec[] = [
   {
     category: 'sink',
     kind: 'morphline_solr',
+    batchCheckedAtStart: true,
     aliases: ['morphline_solr'],
     flumeAlias: 'morphline_solr',
     className: 'org.apache.flume.sink.solr.morphline.MorphlineSolrSink',

@@ -240,6 +240,7 @@ export const sources: readonly ComponentSpec[] = [
   {
     category: 'source',
     kind: 'exec',
+    batchCheckedAtStart: true,
     aliases: ['exec'],
     flumeAlias: 'exec',
     className: 'org.apache.flume.source.ExecSource',
@@ -273,6 +274,7 @@ export const sources: readonly ComponentSpec[] = [
   {
     category: 'source',
     kind: 'jms',
+    batchCheckedAtStart: true,
     aliases: ['jms'],
     flumeAlias: 'jms',
     className: 'org.apache.flume.source.jms.JMSSource',
@@ -352,6 +354,7 @@ export const sources: readonly ComponentSpec[] = [
   {
     category: 'source',
     kind: 'spooldir',
+    batchCheckedAtStart: true,
     aliases: ['spooldir'],
     flumeAlias: 'spooldir',
     className: 'org.apache.flume.source.SpoolDirectorySource',
@@ -487,6 +490,7 @@ export const sources: readonly ComponentSpec[] = [
   {
     category: 'source',
     kind: 'taildir',
+    batchCheckedAtStart: true,
     aliases: ['TAILDIR'],
     flumeAlias: 'TAILDIR',
     className: 'org.apache.flume.source.taildir.TaildirSource',
@@ -607,6 +611,7 @@ export const sources: readonly ComponentSpec[] = [
   {
     category: 'source',
     kind: 'seq',
+    batchCheckedAtStart: true,
     aliases: ['seq'],
     flumeAlias: 'seq',
     className: 'org.apache.flume.source.SequenceGeneratorSource',
@@ -645,6 +650,7 @@ export const sources: readonly ComponentSpec[] = [
   {
     category: 'source',
     kind: 'multiport_syslogtcp',
+    batchCheckedAtStart: true,
     aliases: ['multiport_syslogtcp'],
     flumeAlias: 'multiport_syslogtcp',
     className: 'org.apache.flume.source.MultiportSyslogTCPSource',

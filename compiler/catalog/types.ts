@@ -101,6 +101,13 @@ export interface ComponentSpec {
   passesHeadersThrough?: boolean;
   /** The property holding the component's batch size, for the transactionCapacity rule. */
   batchSizeProperty?: string;
+  /**
+   * Flume 1.11 compares this component's batch size (a source or sink class implementing
+   * BatchSizeSupported) or transaction capacity (a channel implementing
+   * TransactionCapacitySupported) when it builds the agent, and drops the source or sink
+   * whose batch is larger.
+   */
+  batchCheckedAtStart?: boolean;
   listens?: ListenSpec;
   connects?: ConnectSpec;
   /** Properties naming directories that must not be shared with another component. */

@@ -46,6 +46,10 @@ function checkBatch(c: Component, channel: Component, tx: number, diagnostics: D
     label: prop ? `batch of ${batch}` : `default ${key} is ${batch}`,
     related: txProp ? [{ span: txProp.value.span, message: `transactionCapacity of \`${channel.name}\`` }] : undefined,
     help: [`lower \`${key}\` to at most ${tx}, or raise \`transactionCapacity\` of \`${channel.name}\` to ${batch}`],
-    notes: [`Flume checks this when it starts the agent and drops the ${c.role}`],
+    notes: [
+      c.spec!.batchCheckedAtStart && channel.spec?.batchCheckedAtStart
+        ? `Flume checks this when it starts the agent and drops the ${c.role}`
+        : 'Flume accepts this configuration, then fails every full batch at run time',
+    ],
   });
 }

@@ -11,10 +11,6 @@ import { resolveFlumeType } from './read-config-kinds.js';
 import { javaHashSetOrder, javaTrim, splitJavaWhitespace, type DiagnosticInit } from './read-config-support.js';
 import type { AgentCheck } from './read-config-validate.js';
 
-/** Kinds whose classes implement BatchSizeSupported / TransactionCapacitySupported in 1.11. */
-const batchSources = new Set(['exec', 'multiport_syslogtcp', 'seq', 'spooldir', 'jms', 'taildir']);
-const batchSinks = new Set(['avro', 'thrift', 'null', 'file_roll', 'hdfs', 'hive', 'hbase2', 'morphline_solr']);
-const txChannels = new Set(['memory', 'file']);
 
 /**
  * A source or sink without a property its configure() requires throws inside the try block
@@ -60,14 +56,14 @@ export function materialise(c: AgentCheck, channelSet: Set<string>): void {
   for (const s of c.agent.sources.filter((x) => x.active) as ConfigSource[]) {
     if (!load(s, 'source')) continue;
     const own = [...new Set(s.channels.filter((n) => channelSet.has(n)))];
-    checkBatch(c, s, specs.get(s), own, specs, batchSources);
+    checkBatch(c, s, specs.get(s), own, specs);
     checkSelector(c, s, own);
     checkInterceptors(c, s);
     if (s.active) own.forEach((n) => connected.add(n));
   }
   for (const k of c.agent.sinks.filter((x) => x.active) as ConfigSink[]) {
     if (!load(k, 'sink')) continue;
-    checkBatch(c, k, specs.get(k), [k.channel!], specs, batchSinks);
+    checkBatch(c, k, specs.get(k), [k.channel!], specs);
     if (!k.active) continue;
     sinkLoaded.add(k.name);
     connected.add(k.channel!);
@@ -132,16 +128,15 @@ function checkBatch(
   spec: ComponentSpec | undefined,
   channelNames: string[],
   specs: Map<ConfigComponent, ComponentSpec>,
-  supported: Set<string>,
 ): void {
-  if (!spec || !supported.has(spec.kind) || !spec.batchSizeProperty) return;
+  if (!spec || !spec.batchCheckedAtStart || !spec.batchSizeProperty) return;
   const key = spec.batchSizeProperty;
   const batch = numberOf(u, spec, key);
   if (batch === undefined) return;
   for (const name of channelNames) {
     const ch = c.agent.channels.find((x) => x.name === name);
     const chSpec = ch && specs.get(ch);
-    if (!ch || !chSpec || !txChannels.has(chSpec.kind)) continue;
+    if (!ch || !chSpec || !chSpec.batchCheckedAtStart) continue;
     // MemoryChannel falls back to its default for an unreadable or non-positive value.
     let tx = numberOf(ch, chSpec, 'transactionCapacity');
     if (chSpec.kind === 'memory' && (tx === undefined || tx <= 0)) tx = defaultOf(chSpec, 'transactionCapacity');
