@@ -1,5 +1,5 @@
 // Listening sockets with start-up errors a user can act on.
-import type { Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Socket as UdpSocket } from 'node:dgram';
 
 export function listenError(e: unknown, host: string, port: number, proto = 'tcp'): Error {
@@ -52,4 +52,45 @@ export function closeServer(server: Server | undefined): Promise<void> {
 /** `host` for URLs: IPv6 literals in brackets. */
 export function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * A TCP server that keeps track of its client connections, so that stopping it closes them
+ * all (a plain server.close() would wait for every client to hang up). Several listeners may
+ * share one `sockets` set, as the multiport source does.
+ */
+export class TcpListener {
+  private server: Server | undefined;
+  port = 0;
+
+  constructor(
+    private readonly onSocket: (socket: Socket) => void,
+    private readonly onFailure: (e: unknown) => void,
+    readonly sockets: Set<Socket> = new Set(),
+    private readonly onConnectionsChange: (open: number) => void = () => undefined,
+  ) {}
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = createServer((socket) => {
+      this.sockets.add(socket);
+      this.onConnectionsChange(this.sockets.size);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.onConnectionsChange(this.sockets.size);
+      });
+      this.onSocket(socket);
+    });
+    this.port = await listenTcp(server, host, port);
+    server.on('error', (e) => this.onFailure(e));
+    this.server = server;
+    return this.port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closeServer(server);
+  }
 }

@@ -3,14 +3,14 @@
 // decoded with the port's charset (`charset.port.<port>`, else `charset.default`) and written in
 // batches of at most batchSize. A record that is not syslog keeps its raw bytes and gets
 // `flume.syslog.status: Invalid`.
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { ConfigError, need, paramBool, paramList, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { encodeText } from '../lib/charset.js';
-import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
+import { hostForUrl, TcpListener } from '../lib/net.js';
 import { chooseKeepFields, parseMultiport, STATUS } from '../lib/syslog.js';
 import { deliverSyslog } from '../lib/syslog-deliver.js';
 
@@ -39,7 +39,7 @@ const create: SourceFactory = (config, ctx) => {
     decoders.set(port, { charset, decoder });
   }
   const counter = new SourceCounter(config.name);
-  const servers: { server: Server; port: number }[] = [];
+  const listeners: TcpListener[] = [];
   const sockets = new Set<Socket>();
 
   function toEvent(raw: Buffer, port: number, localPort: number, incomplete: boolean): Event {
@@ -57,15 +57,11 @@ const create: SourceFactory = (config, ctx) => {
   }
 
   function serve(socket: Socket, port: number): void {
-    sockets.add(socket);
-    counter.openConnections = sockets.size;
     let pending: Buffer | undefined;
     let busy = Promise.resolve();
     let closed = false;
     socket.on('close', () => {
       closed = true;
-      sockets.delete(socket);
-      counter.openConnections = sockets.size;
     });
     socket.on('error', (e) => ctx.log.debug(`client connection error: ${errorText(e)}`));
     socket.on('data', (chunk: Buffer) => {
@@ -105,10 +101,9 @@ const create: SourceFactory = (config, ctx) => {
       counter.start();
       try {
         for (const port of ports) {
-          const server = createServer((s) => serve(s, port));
-          const bound = await listenTcp(server, host, port);
-          server.on('error', (e) => ctx.fail(e));
-          servers.push({ server, port: bound });
+          const listener = new TcpListener((s) => serve(s, port), (e) => ctx.fail(e), sockets, (open) => (counter.openConnections = open));
+          listeners.push(listener);
+          await listener.listen(host, port);
         }
       } catch (e) {
         await this.stop();
@@ -116,12 +111,10 @@ const create: SourceFactory = (config, ctx) => {
       }
     },
     async stop() {
-      for (const sock of sockets) sock.destroy();
-      sockets.clear();
-      for (const { server } of servers.splice(0)) await closeServer(server);
+      for (const listener of listeners.splice(0)) await listener.close();
       counter.stop();
     },
-    endpoints: () => servers.map((s) => `syslog+tcp://${hostForUrl(host)}:${s.port}`),
+    endpoints: () => listeners.filter((l) => l.port > 0).map((l) => `syslog+tcp://${hostForUrl(host)}:${l.port}`),
   };
   return source;
 };

@@ -5,13 +5,13 @@
 // newline)` and the connection closed. Bytes after the last newline at EOF are dropped.
 // Lines that arrive together are written to the channels as one batch, or as several when they
 // are more than a transaction of the channels holds (ChannelProcessor.maxBatch).
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { need, paramBool, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { decoderFor, isUtf8 } from '../lib/charset.js';
-import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
+import { hostForUrl, TcpListener } from '../lib/net.js';
 
 const LF = 10;
 /** Reply bytes a client may leave unread before the source stops reading from it. */
@@ -41,21 +41,17 @@ const create: SourceFactory = (config, ctx) => {
   const ack = paramBool(p, 'ack-every-event') ?? true;
   const encoding = paramString(p, 'encoding') ?? 'utf-8';
   const decoder = isUtf8(encoding) ? undefined : decoderFor(encoding, `source \`${config.name}\``);
-  let server: Server | undefined;
-  let boundPort = port;
-  const sockets = new Set<Socket>();
+  const listener = new TcpListener(serve, (e) => ctx.fail(e));
 
   const toBody = (b: Buffer): Buffer => (decoder ? Buffer.from(decoder.decode(b), 'utf8') : b);
 
   function serve(socket: Socket): void {
-    sockets.add(socket);
     socket.setNoDelay(true);
     let pending: Buffer | undefined;
     let busy = Promise.resolve();
     let closed = false;
     const finish = () => {
       closed = true;
-      sockets.delete(socket);
     };
     socket.on('close', finish);
     socket.on('error', (e) => ctx.log.debug(`client connection error: ${errorText(e)}`));
@@ -145,18 +141,12 @@ const create: SourceFactory = (config, ctx) => {
   const source: EventDrivenSource = {
     driver: 'event',
     async start() {
-      server = createServer(serve);
-      boundPort = await listenTcp(server, host, port);
-      server.on('error', (e) => ctx.fail(e));
+      await listener.listen(host, port);
     },
     async stop() {
-      const s = server;
-      server = undefined;
-      for (const sock of sockets) sock.destroy();
-      sockets.clear();
-      await closeServer(s);
+      await listener.close();
     },
-    endpoints: () => [`tcp://${hostForUrl(host)}:${boundPort}`],
+    endpoints: () => [`tcp://${hostForUrl(host)}:${listener.port || port}`],
   };
   return source;
 };

@@ -1,13 +1,13 @@
 // The syslog TCP source: newline-framed syslog records (see runtime/lib/syslog.ts for the
 // parsing), the records of each chunk written to the channels as one batch (or several, when
 // they are more than a transaction of the channels holds).
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { ConfigError, need, paramBool, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
-import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
+import { hostForUrl, TcpListener } from '../lib/net.js';
 import { chooseKeepFields, SyslogDecoder, type CustomFormat } from '../lib/syslog.js';
 import { deliverSyslog } from '../lib/syslog-deliver.js';
 
@@ -34,20 +34,14 @@ const create: SourceFactory = (config, ctx) => {
   // Compile the formats now, so that a bad format.regex fails at start.
   new SyslogDecoder(eventSize, keep, false, format, `source \`${config.name}\``);
   const counter = new SourceCounter(config.name);
-  let server: Server | undefined;
-  let boundPort = port;
-  const sockets = new Set<Socket>();
+  const listener = new TcpListener(serve, (e) => ctx.fail(e), new Set(), (open) => (counter.openConnections = open));
 
   function serve(socket: Socket): void {
-    sockets.add(socket);
-    counter.openConnections = sockets.size;
     const decoder = new SyslogDecoder(eventSize, keep, false, format, `source \`${config.name}\``);
     let busy = Promise.resolve();
     let closed = false;
     socket.on('close', () => {
       closed = true;
-      sockets.delete(socket);
-      counter.openConnections = sockets.size;
     });
     socket.on('error', (e) => ctx.log.debug(`client connection error: ${errorText(e)}`));
     socket.on('data', (chunk: Buffer) => {
@@ -71,19 +65,13 @@ const create: SourceFactory = (config, ctx) => {
     async start() {
       ctx.metrics.register(counter);
       counter.start();
-      server = createServer(serve);
-      boundPort = await listenTcp(server, host, port);
-      server.on('error', (e) => ctx.fail(e));
+      await listener.listen(host, port);
     },
     async stop() {
-      const s = server;
-      server = undefined;
-      for (const sock of sockets) sock.destroy();
-      sockets.clear();
-      await closeServer(s);
+      await listener.close();
       counter.stop();
     },
-    endpoints: () => [`syslog+tcp://${hostForUrl(host)}:${boundPort}`],
+    endpoints: () => [`syslog+tcp://${hostForUrl(host)}:${listener.port || port}`],
   };
   return source;
 };
