@@ -4,10 +4,9 @@
 import { Option, type Command } from 'commander';
 import { statSync } from 'node:fs';
 import { buildGraph, formatForPath, graphFormats, renderGraph, selectAgent, type GraphFormat } from '../../compiler/graph/index.js';
-import { compileText } from '../../compiler/program.js';
 import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
-import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { collectInputs } from '../inputs.js';
+import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { compileOneFile } from '../compile-one.js';
 import { Reporter } from '../report.js';
 
 interface GraphOptions {
@@ -39,20 +38,9 @@ async function runGraph(file: string, opts: GraphOptions): Promise<number> {
     reporter.print();
     return EXIT_USAGE;
   }
-  const { files, problems } = collectInputs([file]);
-  if (problems.length > 0 || files.length === 0) {
-    problems.forEach((p) => reporter.addProblem(p));
-    reporter.print();
-    return EXIT_USAGE;
-  }
-  const input = files[0]!;
-  const result = compileText(input.text, input.path);
-  reporter.addFile(input.path, input.text, result.diagnostics);
-  if (result.errorCount > 0) {
-    reporter.print();
-    process.stderr.write('nothing was drawn\n');
-    return EXIT_ERRORS;
-  }
+  const compiled = compileOneFile(file, 'graph', reporter, 'nothing was drawn');
+  if (typeof compiled === 'number') return compiled;
+  const { input, result } = compiled;
   let graph = buildGraph(result.program);
   if (opts.agent !== undefined) {
     const selected = selectAgent(graph, opts.agent);

@@ -16,6 +16,7 @@ import type { Program } from '../../compiler/model.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { redraw, startUi, uiPort, type LiveView } from '../live/index.js';
 import { collectInputs } from '../inputs.js';
+import { compileOneFile } from '../compile-one.js';
 import { Reporter } from '../report.js';
 
 interface RunOpts {
@@ -52,23 +53,9 @@ interface Loaded {
 
 function load(file: string, agents: string[] | undefined): Loaded | number {
   const reporter = new Reporter('text', process.stderr);
-  const { files, problems } = collectInputs([file]);
-  problems.forEach((p) => reporter.addProblem(p));
-  if (problems.length === 0 && files.length !== 1) {
-    reporter.addProblem({ path: file, message: `\`flowc run\` takes one .flow file; \`${file}\` holds ${files.length}`, help: 'name the file to run' });
-  }
-  if (reporter.errorCount > 0) {
-    reporter.print();
-    return EXIT_USAGE;
-  }
-  const f = files[0]!;
-  const result = compileText(f.text, f.path);
-  reporter.addFile(f.path, f.text, result.diagnostics);
-  if (result.errorCount > 0) {
-    reporter.print();
-    process.stderr.write('nothing was started\n');
-    return EXIT_ERRORS;
-  }
+  const compiled = compileOneFile(file, 'run', reporter, 'nothing was started');
+  if (typeof compiled === 'number') return compiled;
+  const { input: f, result } = compiled;
   let chosen = result.program.agents;
   if (agents && agents.length > 0) {
     const unknown = agents.filter((a) => !chosen.some((x) => x.name === a));
