@@ -7,7 +7,8 @@ import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { collectInputs } from '../inputs.js';
 import { Reporter, type Format } from '../report.js';
-import { runBundleBuild } from './run.js';
+import { emitBundle } from '../../compiler/emit/bundle.js';
+import type { Program } from '../../compiler/model.js';
 
 export const formatOption = () => new Option('--format <format>', 'how to print diagnostics').choices(['text', 'json']).default('text');
 
@@ -49,48 +50,80 @@ function runCheck(paths: string[], format: Format): number {
   return reporter.errorCount > 0 ? EXIT_ERRORS : EXIT_OK;
 }
 
+interface BuildInput {
+  path: string;
+  text: string;
+  program: Program;
+}
+
 function runBuild(paths: string[], opts: { target: string; out: string; format: Format }): number {
-  if (opts.target === 'bundle') return runBundleBuild(paths, opts);
   const reporter = new Reporter(opts.format, process.stderr);
-  const { files, problems } = collectInputs(paths);
-  problems.forEach((p) => reporter.addProblem(p));
-  const outputs = new Map<string, { text: string; from: string }>();
-  for (const f of files) {
-    const result = compileText(f.text, f.path);
-    reporter.addFile(f.path, f.text, result.diagnostics);
-    if (result.errorCount > 0) continue;
-    for (const emitted of emitProperties(result.program)) {
-      const clash = outputs.get(emitted.name);
-      if (clash) {
-        reporter.addProblem({
-          path: f.path,
-          message: `agent file \`${emitted.name}\` would be written by both \`${clash.from}\` and \`${f.path}\``,
-          help: 'agent names must be unique across the files of one build',
-        });
-        continue;
-      }
-      outputs.set(emitted.name, { text: emitted.text, from: f.path });
-    }
-  }
-  if (problems.length > 0 || reporter.errorCount > 0) {
-    reporter.print();
-    process.stderr.write('nothing was written\n');
-    return problems.length > 0 ? EXIT_USAGE : EXIT_ERRORS;
-  }
+  const inputs = compileForBuild(paths, reporter);
+  if (typeof inputs === 'number') return inputs;
   const written: string[] = [];
   try {
-    for (const [name, { text }] of outputs) {
-      const target = join(opts.out, name);
-      writeFileAtomic(target, text);
-      written.push(target);
+    if (opts.target === 'bundle') {
+      for (const input of inputs) {
+        const result = emitBundle(input.program, opts.out);
+        reporter.addFile(input.path, input.text, result.diagnostics);
+        for (const o of result.outputs) written.push(o.tsPath, o.mjsPath);
+      }
+    } else {
+      for (const input of inputs) {
+        for (const emitted of emitProperties(input.program)) {
+          const target = join(opts.out, emitted.name);
+          writeFileAtomic(target, emitted.text);
+          written.push(target);
+        }
+      }
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`error[FLOW090]: cannot write to \`${opts.out}\`: ${err.code === 'EACCES' ? 'permission denied' : err.message}\n`);
     return EXIT_USAGE;
   }
+  if (reporter.errorCount > 0) {
+    // The bundle target refuses kinds the runtime lacks (FLOW095), agent by agent.
+    reporter.print();
+    process.stderr.write('nothing more was written\n');
+    return EXIT_ERRORS;
+  }
   if (reporter.diagnostics.length > 0) reporter.print();
   for (const w of written) process.stdout.write(`wrote ${w}\n`);
   return EXIT_OK;
+}
+
+/**
+ * Reads and compiles every input of a build. Nothing is written unless every file compiles
+ * and no two files declare the same agent (each agent becomes a file of its own).
+ */
+function compileForBuild(paths: string[], reporter: Reporter): BuildInput[] | number {
+  const { files, problems } = collectInputs(paths);
+  problems.forEach((p) => reporter.addProblem(p));
+  const inputs: BuildInput[] = [];
+  const agents = new Map<string, string>();
+  for (const f of files) {
+    const result = compileText(f.text, f.path);
+    reporter.addFile(f.path, f.text, result.diagnostics);
+    if (result.errorCount > 0) continue;
+    for (const a of result.program.agents) {
+      const clash = agents.get(a.name);
+      if (clash) {
+        reporter.addProblem({
+          path: f.path,
+          message: `agent \`${a.name}\` would be written by both \`${clash}\` and \`${f.path}\``,
+          help: 'agent names must be unique across the files of one build',
+        });
+      }
+      agents.set(a.name, f.path);
+    }
+    inputs.push({ path: f.path, text: f.text, program: result.program });
+  }
+  if (problems.length > 0 || reporter.errorCount > 0) {
+    reporter.print();
+    process.stderr.write('nothing was written\n');
+    return problems.length > 0 ? EXIT_USAGE : EXIT_ERRORS;
+  }
+  return inputs;
 }
 

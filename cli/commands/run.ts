@@ -3,19 +3,16 @@
 // into its runtime configuration and runs it in this process.
 import { Option, type Command } from 'commander';
 import { watch as watchFile, type FSWatcher } from 'node:fs';
-import { compileText } from '../../compiler/program.js';
 import { runtimeConfig } from '../../compiler/emit/runtime-config.js';
-import { checkRuntimeSupport, emitBundle } from '../../compiler/emit/bundle.js';
-import type { Format } from '../report.js';
+import { checkRuntimeSupport } from '../../compiler/emit/bundle.js';
 import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
 import { Logger } from '../../runtime/core/log.js';
 import { errorText } from '../../runtime/core/errors.js';
 import { dynamicRegistry } from '../../runtime/loader.js';
 import { DEFAULT_DRAIN_MS, Runner, startFailure, stopOnSignals } from '../../runtime/main.js';
 import type { Program } from '../../compiler/model.js';
-import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_ERRORS, EXIT_USAGE } from '../exit-codes.js';
 import { redraw, startUi, uiPort, type LiveView } from '../live/index.js';
-import { collectInputs } from '../inputs.js';
 import { compileOneFile } from '../compile-one.js';
 import { Reporter } from '../report.js';
 
@@ -200,60 +197,4 @@ function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger
       reloading = reloading.then(reload, reload);
     }, 150);
   });
-}
-
-/**
- * `flowc build --target bundle`: for each agent of the files, `<agent>.agent.ts` and the
- * self-contained `<agent>.agent.mjs` in the output folder. A component kind the runtime does
- * not implement fails the build with a diagnostic (FLOW095).
- */
-export function runBundleBuild(paths: string[], opts: { out: string; format: Format }): number {
-  const reporter = new Reporter(opts.format, process.stderr);
-  const { files, problems } = collectInputs(paths);
-  problems.forEach((p) => reporter.addProblem(p));
-  const programs = [];
-  const agents = new Map<string, string>();
-  for (const f of files) {
-    const result = compileText(f.text, f.path);
-    reporter.addFile(f.path, f.text, result.diagnostics);
-    if (result.errorCount > 0) continue;
-    for (const a of result.program.agents) {
-      const clash = agents.get(a.name);
-      if (clash) {
-        reporter.addProblem({
-          path: f.path,
-          message: `agent \`${a.name}\` would be written by both \`${clash}\` and \`${f.path}\``,
-          help: 'agent names must be unique across the files of one build',
-        });
-      }
-      agents.set(a.name, f.path);
-    }
-    programs.push({ path: f.path, text: f.text, program: result.program });
-  }
-  if (problems.length > 0 || reporter.errorCount > 0) {
-    reporter.print();
-    process.stderr.write('nothing was written\n');
-    return problems.length > 0 ? EXIT_USAGE : EXIT_ERRORS;
-  }
-  const written: string[] = [];
-  for (const p of programs) {
-    let result;
-    try {
-      result = emitBundle(p.program, opts.out);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      process.stderr.write(`error[FLOW090]: cannot write to \`${opts.out}\`: ${err.code === 'EACCES' ? 'permission denied' : err.message}\n`);
-      return EXIT_USAGE;
-    }
-    reporter.addFile(p.path, p.text, result.diagnostics);
-    for (const o of result.outputs) written.push(o.tsPath, o.mjsPath);
-  }
-  if (reporter.errorCount > 0) {
-    reporter.print();
-    process.stderr.write('nothing more was written\n');
-    return EXIT_ERRORS;
-  }
-  if (reporter.diagnostics.length > 0) reporter.print();
-  for (const w of written) process.stdout.write(`wrote ${w}\n`);
-  return EXIT_OK;
 }
