@@ -7,7 +7,7 @@ import type { Category } from '../../compiler/catalog/types.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { ConfigComponent, FlumeConfigFile } from '../../compiler/flume/config.js';
 import { resolveFlumeType } from '../../compiler/flume/read-config-kinds.js';
-import { readFlumeConfig } from '../../compiler/flume/read-config.js';
+import { decodeConfigText, readFlumeConfig } from '../../compiler/flume/read-config.js';
 import { importConfig } from '../../compiler/import/import.js';
 import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -91,7 +91,7 @@ function importOne(path: string, out: string | undefined, opts: ImportOpts, sing
   }
   const config = readFlumeConfig(bytes, path);
   const reporter = new Reporter(opts.format, process.stderr);
-  const sourceText = decodeForFrames(bytes);
+  const sourceText = decodeConfigText(bytes);
   reporter.addFile(path, sourceText, [...config.diagnostics, ...customClassWarnings(config, sourceText)]);
   if (opts.agent && !config.agents.some((a) => a.name === opts.agent)) {
     reporter.addProblem({ path, message: `\`${path}\` has no agent named \`${opts.agent}\``, help: `agents in it: ${config.agents.map((a) => a.name).join(', ') || 'none'}` });
@@ -151,12 +151,4 @@ function customClassWarnings(config: FlumeConfigFile, text: string): Diagnostic[
     for (const k of agent.sinks) warn('sink', 'sink', k);
   }
   return out;
-}
-
-function decodeForFrames(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return bytes.toString('latin1');
-  }
 }
