@@ -6,23 +6,12 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshots } from './helpers/browser.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsOf, parseRate, quickstart, runAgent, sendSteadily, type Agent } from './helpers/live.js';
-import { collector, freePort, removeDir, tempDir, waitFor, type Child } from './runtime/helpers.js';
+import { collector, freePort, removeDir, tempDir, waitFor, type Child, scratch } from './runtime/helpers.js';
 
 
-const children: Child[] = [];
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
-  for (const c of cleanup.splice(0)) await c();
-});
-
-function work(): string {
-  const d = tempDir();
-  cleanup.push(() => removeDir(d));
-  return d;
-}
+const { children, cleanup, work } = scratch();
 
 async function start(flow: string, dir: string, args: string[]): Promise<Agent> {
   const agent = await runAgent(dir, flow, args);

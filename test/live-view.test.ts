@@ -5,27 +5,16 @@ import { createServer, request, type Server, type ServerResponse } from 'node:ht
 import { writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveGraph } from '../cli/live/graph.js';
 import { edgeBases } from '../cli/live/rates.js';
 import { SseHub } from '../cli/live/sse.js';
 import { LiveFeed, type Frame } from '../cli/live/feed.js';
 import { compileText } from '../compiler/program.js';
 import { metricsOf, quickstart, readEvents, runAgent, sendSteadily, type SseReader } from './helpers/live.js';
-import { bin, collector, freePort, httpPost, removeDir, runFlow, spawnNode, tempDir, waitFor, type Child } from './runtime/helpers.js';
+import { bin, collector, freePort, httpPost, removeDir, runFlow, spawnNode, tempDir, waitFor, type Child, scratch } from './runtime/helpers.js';
 
-const children: Child[] = [];
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
-  for (const c of cleanup.splice(0)) await c();
-});
-
-function work(): string {
-  const d = tempDir();
-  cleanup.push(() => removeDir(d));
-  return d;
-}
+const { children, cleanup, work } = scratch();
 
 function graphOf(text: string) {
   const r = compileText(text, 'app.flow');

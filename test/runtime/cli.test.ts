@@ -1,29 +1,18 @@
 // `flowc run` and `flowc build --target bundle` as a user runs them: the built CLI in a child
 // process (run `npx tsc -p tsconfig.json` first), real ports, files and signals.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { bin, collector, fileLines, freePort, httpPost, removeDir, spawnNode, tcpExchange, tempDir, waitFor, type Child } from './helpers.js';
+import { bin, collector, fileLines, freePort, httpPost, removeDir, spawnNode, tcpExchange, tempDir, waitFor, type Child, scratch } from './helpers.js';
 
-const children: Child[] = [];
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
-  for (const c of cleanup.splice(0)) await c();
-});
+const { children, cleanup, work } = scratch();
 
 function run(dir: string, flow: string, args: string[] = []): Child {
   writeFileSync(join(dir, 'app.flow'), flow);
   const c = spawnNode([bin, 'run', 'app.flow', ...args], dir);
   children.push(c);
   return c;
-}
-
-function work(): string {
-  const d = tempDir();
-  cleanup.push(() => removeDir(d));
-  return d;
 }
 
 const started = (c: Child) => waitFor(() => c.stdout().includes('press Ctrl-C'), 15_000, `the banner (stderr: ${c.stderr()})`);

@@ -1,4 +1,5 @@
 // Helpers for the runtime tests: real sockets on 127.0.0.1, real files, real processes.
+import { afterEach } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
@@ -217,4 +218,23 @@ export async function takeN(r: Running, channel: string, n: number, timeoutMs = 
   const ch = r.runner.agents[0]!.channels.get(channel)!;
   await waitFor(() => ch.size() >= n, timeoutMs, `${n} events in channel ${channel} (has ${ch.size()})`);
   return takeAll(r, channel);
+}
+
+/**
+ * Child processes and temp folders of one test file, cleaned up after each test: children are
+ * killed, folders removed, and `cleanup` callbacks run.
+ */
+export function scratch(): { children: Child[]; cleanup: (() => unknown)[]; work: () => string } {
+  const children: Child[] = [];
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+    for (const c of cleanup.splice(0)) await c();
+  });
+  const work = () => {
+    const d = tempDir();
+    cleanup.push(() => removeDir(d));
+    return d;
+  };
+  return { children, cleanup, work };
 }
