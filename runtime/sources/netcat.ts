@@ -2,7 +2,7 @@
 // the LF; a CR stays). Replies `OK` per accepted line (ack-every-event), `FAILED: <reason>`
 // per line the channels refused. A line longer than max-line-length characters (newline
 // included) is answered with `FAILED: Event exceeds the maximum length (N chars, including
-// newline)` and the connection closed. Bytes after the last newline at EOF are dropped.
+// newline)` and the connection closed (fully: after a short grace to read the reply). Bytes after the last newline at EOF are dropped.
 // Lines that arrive together are written to the channels as one batch, or as several when they
 // are more than a transaction of the channels holds (ChannelProcessor.maxBatch).
 import type { Socket } from 'node:net';
@@ -16,6 +16,11 @@ import { hostForUrl, TcpListener } from '../lib/net.js';
 const LF = 10;
 /** Reply bytes a client may leave unread before the source stops reading from it. */
 const MAX_UNREAD_REPLIES = 1024 * 1024;
+/**
+ * After the FAILED reply to an over-long line, how long the client has to read it and hang up
+ * before the connection is destroyed (its further bytes are read and discarded meanwhile).
+ */
+const HANG_UP_GRACE_MS = 1000;
 
 /** Characters in UTF-8 bytes: bytes that do not continue a sequence. */
 function charCount(b: Buffer, start: number, end: number): number {
@@ -56,6 +61,7 @@ const create: SourceFactory = (config, ctx) => {
     socket.on('close', finish);
     socket.on('error', (e) => ctx.log.debug(`client connection error: ${errorText(e)}`));
     socket.on('data', (chunk: Buffer) => {
+      if (closed) return; // after the FAILED reply: read and discard
       // Handle chunks one after the other: pause reading while a batch is written.
       socket.pause();
       busy = busy.then(() => handle(chunk)).then(
@@ -73,6 +79,7 @@ const create: SourceFactory = (config, ctx) => {
     });
 
     async function handle(chunk: Buffer): Promise<void> {
+      if (closed) return;
       // A line begun in an earlier chunk is joined with the start of this one; the rest of
       // the chunk is read in place (bodies are slices of it).
       let data = chunk;
@@ -132,9 +139,23 @@ const create: SourceFactory = (config, ctx) => {
       }
       if (tooLong && !closed) {
         ctx.log.warn(`a client sent a line longer than ${maxLine} characters; closing its connection`);
-        socket.end(`FAILED: Event exceeds the maximum length (${maxLine} chars, including newline)\n`);
-        closed = true;
+        hangUp(`FAILED: Event exceeds the maximum length (${maxLine} chars, including newline)\n`);
       }
+    }
+
+    /**
+     * Ends the connection after a last reply. Half-closing is not enough: a client that never
+     * hangs up (or keeps sending) would hold the socket forever. So the rest of its input is
+     * read and dropped (its writes never block), and the socket is destroyed once the client
+     * has hung up or the grace period is over, whichever comes first.
+     */
+    function hangUp(lastReply: string): void {
+      closed = true;
+      socket.end(lastReply);
+      socket.resume();
+      const timer = setTimeout(() => socket.destroy(), HANG_UP_GRACE_MS);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
     }
   }
 
