@@ -1,5 +1,5 @@
 // Prints diagnostics for the CLI: text with code frames, or terraform-style JSON.
-import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { fileOf, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { toJsonReport } from '../compiler/diagnostics/render-json.js';
 import { renderDiagnostic, renderSummary, shouldColor } from '../compiler/diagnostics/render-text.js';
 import type { InputProblem } from './inputs.js';
@@ -24,7 +24,7 @@ export class Reporter {
   }
 
   addProblem(p: InputProblem): void {
-    const d: Diagnostic = { severity: 'error', code: 'FLOW090', message: p.message };
+    const d: Diagnostic = { severity: 'error', code: 'FLOW090', message: p.message, file: p.path };
     if (p.help) d.help = [p.help];
     this.diagnostics.push(d);
   }
@@ -43,7 +43,12 @@ export class Reporter {
     const hidden = new Map<string, number>();
     const blocks: string[] = [];
     for (const d of this.diagnostics) {
-      const file = d.span?.file ?? '';
+      const file = fileOf(d);
+      if (file === undefined) {
+        // About no file (a clash between inputs): always shown.
+        blocks.push(renderDiagnostic(d, { color, sources: this.sources }));
+        continue;
+      }
       const shown = shownPerFile.get(file) ?? 0;
       if (shown >= MAX_SHOWN_PER_FILE) {
         hidden.set(file, (hidden.get(file) ?? 0) + 1);

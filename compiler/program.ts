@@ -29,6 +29,7 @@ export function compileText(text: string, path: string): CompileResult {
     diagnostics.push({
       severity: 'warning',
       code: 'FLOW093',
+      file: path,
       message: `\`${path}\` defines no agent`,
       notes: ['a .flow file declares agents: `agent a1 { ... }`'],
     });

@@ -108,6 +108,18 @@ describe('bad input gets a clear message, never a stack trace', () => {
     noStackTrace(r.stdout + r.stderr);
   });
 
+  it('names the file of every problem, also of file-level ones, over many files', () => {
+    // 55 files that define no agent: 55 warnings without a code position, each about its file.
+    const dir = tmp();
+    for (let i = 0; i < 55; i++) writeFileSync(join(dir, `e${String(i).padStart(2, '0')}.flow`), '// nothing here yet\n');
+    const r = flowc(['check', dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/more problems? in\s*$/m);
+    expect(r.stdout).toContain(`--> ${join(dir, 'e54.flow')}`);
+    expect((r.stdout.match(/warning\[FLOW093\]/g) ?? []).length).toBe(55);
+    expect(r.stdout).toContain('0 errors, 55 warnings');
+  });
+
   it('a folder with no .flow files', () => {
     const dir = tmp();
     const r = flowc(['check', dir]);

@@ -7,6 +7,11 @@ export interface RelatedSpan {
   message: string;
 }
 
+/** The file a diagnostic is about, from its span or, for a file-level one, its `file`. */
+export function fileOf(d: Diagnostic): string | undefined {
+  return d.span?.file ?? d.file;
+}
+
 export interface Diagnostic {
   severity: Severity;
   /** `FLOW001`...; stable, documented in docs/diagnostics.md. */
@@ -14,6 +19,8 @@ export interface Diagnostic {
   /** One sentence that stands alone. */
   message: string;
   span?: Span;
+  /** The file a diagnostic without a span is about (a file that defines nothing, cannot be read...). */
+  file?: string;
   /** The text under the caret, e.g. "unknown kind". */
   label?: string;
   related?: RelatedSpan[];

@@ -15,6 +15,8 @@ export interface JsonDiagnostic {
   summary: string;
   detail: string;
   range?: { filename: string; start: JsonPos; end: JsonPos };
+  /** For a diagnostic about a whole file (no position in it). */
+  filename?: string;
 }
 
 export interface JsonReport {
@@ -44,6 +46,7 @@ function toJsonDiagnostic(d: Diagnostic): JsonDiagnostic {
   ].join('\n');
   const out: JsonDiagnostic = { severity: d.severity, code: d.code, summary: d.message, detail };
   if (d.span) out.range = toRange(d.span);
+  else if (d.file !== undefined) out.filename = d.file;
   return out;
 }
 

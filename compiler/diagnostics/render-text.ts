@@ -63,11 +63,13 @@ export function renderDiagnostic(d: Diagnostic, options: TextRenderOptions): str
       }
     }
   }
+  if (spans.length === 0 && d.file !== undefined) lines.push(`${' '.repeat(gutterWidth)}${p.accent('-->')} ${d.file}`);
   const trailer = [...(d.help ?? []).map((h) => ['help', h]), ...(d.notes ?? []).map((n) => ['note', n])];
   if (trailer.length > 0) {
-    if (spans.length > 0) lines.push(gutter());
+    const framed = spans.length > 0 || d.file !== undefined;
+    if (framed) lines.push(gutter());
     for (const [kind, text] of trailer) {
-      const pad = ' '.repeat(spans.length > 0 ? gutterWidth + 1 : 0);
+      const pad = ' '.repeat(framed ? gutterWidth + 1 : 0);
       const [first, ...rest] = text!.split('\n');
       lines.push(`${pad}${p.accent('=')} ${p.bold(kind + ':')} ${first}`);
       for (const more of rest) lines.push(`${pad}  ${' '.repeat(kind!.length + 2)}${more}`);
