@@ -16,7 +16,7 @@
 // formats, non-ASCII text, CR, records cut at eventSize or split across chunks, UDP) takes the
 // general path, the regular expressions.
 import { isAscii } from 'node:buffer';
-import type { Event, Headers } from '../core/event.js';
+import { newHeaders, type Event, type Headers } from '../core/event.js';
 import { compileDateFormat, type DateParser } from './dateformat.js';
 import { javaRegex } from './regex.js';
 
@@ -371,14 +371,14 @@ export class SyslogDecoder {
     }
     const facility = FACILITY_TEXT[pri]!;
     const severity = SEVERITY_TEXT[pri]!;
-    let headers: Headers;
-    if (version === null && timestamp !== null) headers = { Facility: facility, Severity: severity, priority: prioText, timestamp, host };
-    else {
-      headers = { Facility: facility, Severity: severity, priority: prioText };
-      if (version) headers.version = version;
-      if (timestamp) headers.timestamp = timestamp;
-      headers.host = host;
-    }
+    const headers = newHeaders();
+    headers.Facility = facility;
+    headers.Severity = severity;
+    headers.priority = prioText;
+    if (version) headers.version = version;
+    // RFC 3164 (no version) keeps even an empty timestamp; RFC 5424 only a present one
+    if (timestamp !== null && (version === null || timestamp !== '')) headers.timestamp = timestamp;
+    headers.host = host;
     return { headers, body };
   }
 
@@ -432,7 +432,7 @@ export class SyslogDecoder {
 
   /** The general path: the formats' regular expressions over the decoded record. */
   private make(raw: Buffer, prio: string, bad: boolean, incomplete: boolean): Event {
-    const headers: Headers = {};
+    const headers = newHeaders();
     let facility = 0;
     let severity = 0;
     let timestamp: string | null = null;
@@ -507,7 +507,7 @@ function rfc5424Utc(ts: string): number {
 
 /** Parses one multiport record (already decoded); throws on a record that is not syslog. */
 export function parseMultiport(msg: string, keep: KeepFields): { headers: Headers; body: string } {
-  const headers: Headers = {};
+  const headers = newHeaders();
   if (msg[0] !== '<') throw new Error('no `<` at the start');
   const end = msg.indexOf('>');
   if (end <= 0 || end > 6) throw new Error('no `>` after the priority');

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { need, paramBool, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
-import type { Event } from '../core/event.js';
+import { newHeaders, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 
 const MAX_LINE = 16 * 1024 * 1024;
@@ -55,7 +55,7 @@ const create: SourceFactory = (config, ctx) => {
 
   function line(body: Buffer): void {
     if (body.length > 0 && body[body.length - 1] === 13) body = body.subarray(0, body.length - 1);
-    batch.push({ headers: {}, body });
+    batch.push({ headers: newHeaders(), body });
     if (batch.length >= batchSize) flush();
     else if (!timer) timer = setTimeout(flush, batchTimeout);
   }

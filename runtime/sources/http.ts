@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { ConfigError, need, paramList, paramNumber, paramString } from '../core/config.js';
 import { ChannelException, errorText } from '../core/errors.js';
-import type { Event, Headers } from '../core/event.js';
+import { newHeaders, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { decodeUtf32, encoderFor } from '../lib/charset.js';
 import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
@@ -66,7 +66,7 @@ const jsonHandler: Handler = (body, req) => {
     const item = parsed[i] as unknown;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new BadRequest(`event ${i} is not a JSON object`);
     const o = item as { headers?: unknown; body?: unknown };
-    const headers: Headers = {};
+    const headers = newHeaders();
     if (o.headers !== undefined && o.headers !== null) {
       if (typeof o.headers !== 'object' || Array.isArray(o.headers)) throw new BadRequest(`the headers of event ${i} must be an object`);
       // JSON.parse makes plain objects: for-in sees exactly their own keys, in order.
@@ -84,7 +84,7 @@ const jsonHandler: Handler = (body, req) => {
 
 function blobHandler(mandatory: readonly string[], maxBlob: number | undefined): Handler {
   return (body, req, query) => {
-    const headers: Headers = {};
+    const headers = newHeaders();
     for (const [k, v] of query()) if (!(k in headers)) headers[k] = v;
     for (const m of mandatory) if (!(m in headers)) throw new HandlerFailure(`the request lacks the mandatory parameter \`${m}\``);
     if (maxBlob !== undefined) {

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { ConfigError, need, paramBool, paramList, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
-import type { Event } from '../core/event.js';
+import { headersOf, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { encodeText } from '../lib/charset.js';
 import { hostForUrl, TcpListener } from '../lib/net.js';
@@ -50,7 +50,7 @@ const create: SourceFactory = (config, ctx) => {
       e = { headers, body: encodeText(body, charset) };
       if (incomplete) headers[STATUS] = 'Incomplete';
     } catch {
-      e = { headers: { [STATUS]: 'Invalid' }, body: Buffer.from(raw) };
+      e = { headers: headersOf([[STATUS, 'Invalid']]), body: Buffer.from(raw) };
     }
     if (portHeader) e.headers[portHeader] = String(localPort);
     return e;

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { need, paramBool, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
-import type { Event } from '../core/event.js';
+import { newHeaders, type Event } from '../core/event.js';
 import { decoderFor, isUtf8 } from '../lib/charset.js';
 import { hostForUrl, TcpListener } from '../lib/net.js';
 
@@ -112,7 +112,7 @@ const create: SourceFactory = (config, ctx) => {
           tooLong = true;
           break;
         }
-        lines.push({ headers: {}, body: toBody(data.subarray(start, nl)) });
+        lines.push({ headers: newHeaders(), body: toBody(data.subarray(start, nl)) });
         start = nl + 1;
       }
       if (!tooLong && start < data.length) {

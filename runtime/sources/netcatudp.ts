@@ -5,7 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { need, paramNumber, paramString } from '../core/config.js';
 import { errorText } from '../core/errors.js';
-import type { Event } from '../core/event.js';
+import { newHeaders, type Event } from '../core/event.js';
 import { bindUdp, hostForUrl } from '../lib/net.js';
 import { Batcher } from '../lib/batcher.js';
 
@@ -32,7 +32,7 @@ const create: SourceFactory = (config, ctx) => {
       socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
       socket.on('message', (msg, rinfo) => {
         const nl = msg.indexOf(10);
-        const headers: Record<string, string> = {};
+        const headers = newHeaders();
         if (header) headers[header] = `/${rinfo.address}:${rinfo.port}`;
         batcher.add({ headers, body: nl >= 0 ? msg.subarray(0, nl) : msg });
       });

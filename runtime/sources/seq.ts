@@ -4,7 +4,7 @@
 import type { PollableSource, SourceFactory, Status } from '../core/component.js';
 import { need, paramNumber } from '../core/config.js';
 import { ChannelException, errorText } from '../core/errors.js';
-import type { Event } from '../core/event.js';
+import { newHeaders, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 
 /**
@@ -34,7 +34,7 @@ function bodies(first: number, n: number): Event[] {
       len = text.length;
       for (let k = 0; k < len; k++) buf[off + k] = text.charCodeAt(k);
     }
-    batch[i] = { headers: {}, body: buf.subarray(off, off + len) };
+    batch[i] = { headers: newHeaders(), body: buf.subarray(off, off + len) };
     off += len;
   }
   return batch;
