@@ -19,6 +19,16 @@ export interface RunOptions {
   restartBackoff?: AgentOptions['restartBackoff'];
   /** Where the agents log (by default stdout and stderr). */
   log?: Logger;
+  /**
+   * Which agents send to which (by name): receivers start before their senders, and at
+   * shutdown senders stop and drain into receivers that are still listening.
+   */
+  links?: readonly AgentLinkNames[];
+}
+
+export interface AgentLinkNames {
+  from: string;
+  to: string;
 }
 
 export const DEFAULT_DRAIN_MS = 10_000;
@@ -34,7 +44,7 @@ export class Runner {
     const runner = new Runner(options);
     try {
       for (const c of configs) runner.agents.push(await runner.createAgent(c));
-      for (const a of runner.agents) await a.start();
+      for (const tier of runner.tiers().reverse()) for (const a of tier) await a.start();
       if (options.monitorPort !== undefined) {
         try {
           runner.monitor = await startMonitor(() => runner.agents, options.monitorPort, options.monitorHost);
@@ -58,6 +68,11 @@ export class Runner {
     return AgentRuntime.create(c, o, previous);
   }
 
+  /** The links after --watch reloaded the file. */
+  setLinks(links: readonly AgentLinkNames[]): void {
+    this.options.links = links;
+  }
+
   /** Puts a reloaded agent in the place of the one it replaces (for --watch). */
   replace(old: AgentRuntime, next: AgentRuntime): void {
     const i = this.agents.indexOf(old);
@@ -65,16 +80,48 @@ export class Runner {
     else this.agents.push(next);
   }
 
-  /** Stops every agent's sources, lets all sinks drain together, then stops sinks and channels. */
+  /**
+   * Stops the agents tier by tier, senders first: each tier's sources stop, its sinks drain
+   * the channels (into the next tier, still listening) until the shared deadline, then its
+   * sinks and channels stop.
+   */
   async stop(drainTimeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_MS): Promise<{ drained: boolean; left: number }> {
-    const agents = [...this.agents].reverse();
-    for (const a of agents) await a.stopSources();
-    const results = await Promise.all(agents.map((a) => a.drain(drainTimeoutMs)));
+    const deadline = Date.now() + drainTimeoutMs;
+    let drained = true;
     let left = 0;
-    for (const a of agents) left += await a.stopSinksAndChannels();
+    for (const tier of this.tiers()) {
+      const agents = [...tier].reverse();
+      for (const a of agents) await a.stopSources();
+      const remaining = drainTimeoutMs > 0 ? Math.max(1, deadline - Date.now()) : 0;
+      const results = await Promise.all(agents.map((a) => a.drain(remaining)));
+      drained &&= results.every(Boolean);
+      for (const a of agents) left += await a.stopSinksAndChannels();
+    }
     await this.monitor?.close();
     this.monitor = undefined;
-    return { drained: results.every(Boolean) && left === 0, left };
+    return { drained: drained && left === 0, left };
+  }
+
+  /**
+   * The agents in tiers along the links, senders first: an agent comes after every agent that
+   * sends to it. Agents on a cycle of links share a tier with what follows them.
+   */
+  tiers(): AgentRuntime[][] {
+    const links = (this.options.links ?? []).filter((l) => l.from !== l.to);
+    let rest = [...this.agents];
+    const out: AgentRuntime[][] = [];
+    while (rest.length > 0) {
+      const names = new Set(rest.map((a) => a.name));
+      const fed = new Set(links.filter((l) => names.has(l.from) && names.has(l.to)).map((l) => l.to));
+      const tier = rest.filter((a) => !fed.has(a.name));
+      if (tier.length === 0) {
+        out.push(rest);
+        break;
+      }
+      out.push(tier);
+      rest = rest.filter((a) => fed.has(a.name));
+    }
+    return out;
   }
 
   /** `extra`: lines about more endpoints (the live view's address), before the last line. */

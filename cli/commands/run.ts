@@ -9,7 +9,8 @@ import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
 import { Logger } from '../../runtime/core/log.js';
 import { errorText } from '../../runtime/core/errors.js';
 import { dynamicRegistry } from '../../runtime/loader.js';
-import { DEFAULT_DRAIN_MS, Runner, startFailure, stopOnSignals } from '../../runtime/main.js';
+import { DEFAULT_DRAIN_MS, Runner, startFailure, stopOnSignals, type AgentLinkNames } from '../../runtime/main.js';
+import { agentLinks, type AgentLink } from '../../compiler/links.js';
 import type { Program } from '../../compiler/model.js';
 import { EXIT_ERRORS, EXIT_USAGE } from '../exit-codes.js';
 import { redraw, startUi, uiPort, type LiveView } from '../live/index.js';
@@ -46,6 +47,8 @@ export function registerRun(program: Command, version: string): void {
 interface Loaded {
   configs: AgentRuntimeConfig[];
   program: Program;
+  /** Links between the agents run here, with the address each sink sends to. */
+  links: (AgentLink & { address?: string })[];
 }
 
 function load(file: string, agents: string[] | undefined): Loaded | number {
@@ -69,9 +72,12 @@ function load(file: string, agents: string[] | undefined): Loaded | number {
     process.stderr.write(`error: ${f.path} defines no agent to run\n`);
     return EXIT_ERRORS;
   }
+  // Links between agents that run here go over loopback, to the agent in this process.
+  const localAgents = new Set(chosen.map((a) => a.name));
+  const links = agentLinks(result.program).filter((l) => localAgents.has(l.agent) && localAgents.has(l.to.agent));
   const configs: AgentRuntimeConfig[] = [];
   for (const a of chosen) {
-    const r = runtimeConfig(result.program, a);
+    const r = runtimeConfig(result.program, a, { localAgents });
     reporter.addFile(f.path, f.text, [...checkRuntimeSupport(a), ...r.diagnostics]);
     configs.push(r.config);
   }
@@ -80,7 +86,23 @@ function load(file: string, agents: string[] | undefined): Loaded | number {
     process.stderr.write('nothing was started\n');
     return EXIT_ERRORS;
   }
-  return { configs, program: result.program };
+  const withAddress = links.map((l) => {
+    const sink = chosen.find((a) => a.name === l.agent)?.sinks.find((k) => k.name === l.sink);
+    const connects = sink?.spec?.connects;
+    const params = configs.find((c) => c.agent === l.agent)?.sinks.find((k) => k.name === l.sink)?.params;
+    const host = connects && params?.[connects.hostProperty];
+    const port = connects && params?.[connects.portProperty];
+    return host !== undefined && port !== undefined ? { ...l, address: `${String(host)}:${String(port)}` } : l;
+  });
+  return { configs, program: result.program, links: withAddress };
+}
+
+const linkNames = (links: readonly AgentLink[]): AgentLinkNames[] => links.map((l) => ({ from: l.agent, to: l.to.agent }));
+
+/** Banner lines for the links between the agents run here, with the address each sink uses. */
+function linkLines(links: Loaded['links']): string[] {
+  if (links.length === 0) return [];
+  return ['links between these agents:', ...links.map((l) => `  ${l.agent}.${l.sink} → ${l.to.agent}.${l.to.source}${l.address ? ` at ${l.address}` : ''}`)];
 }
 
 async function run(file: string, opts: RunOpts, version: string): Promise<number> {
@@ -111,6 +133,7 @@ async function run(file: string, opts: RunOpts, version: string): Promise<number
       registry: dynamicRegistry,
       ...(monitorPort !== undefined ? { monitorPort } : {}),
       drainTimeoutMs,
+      links: linkNames(loaded.links),
     });
   } catch (e) {
     process.stderr.write(`${startFailure(e)}\nnothing is running\n`);
@@ -125,7 +148,7 @@ async function run(file: string, opts: RunOpts, version: string): Promise<number
     if (process.env.FLOWC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return EXIT_ERRORS;
   }
-  process.stdout.write(`${runner.banner(version, live ? [`live view: ${live.url}`] : [])}\n`);
+  process.stdout.write(`${runner.banner(version, [...linkLines(loaded.links), ...(live ? [`live view: ${live.url}`] : [])])}\n`);
   const log = new Logger('flowc');
   let watcher: FSWatcher | undefined;
   const view = live;
@@ -154,6 +177,7 @@ function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger
       return;
     }
     const next = new Map(loaded.configs.map((c) => [c.agent, c]));
+    runner.setLinks(linkNames(loaded.links));
     let changed = 0;
     for (const [name, cfg] of next) {
       const before = current.get(name);

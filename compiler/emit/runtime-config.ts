@@ -6,8 +6,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { findKind, findProperty } from '../catalog/index.js';
 import type { ComponentSpec, PropertySpec } from '../catalog/types.js';
-import { linkProp, linkTarget } from '../links.js';
-import type { Agent, Component, Program, Prop, Value } from '../model.js';
+import { linkProp, linkTarget, sinkLink } from '../links.js';
+import { effectiveText } from '../check/effective.js';
+import type { Agent, Component, Program, Prop, Sink, Value } from '../model.js';
 import { toFlumeText, type EnvMode } from '../values.js';
 import type {
   AgentRuntimeConfig,
@@ -31,6 +32,11 @@ export interface RuntimeConfigResult {
 export interface RuntimeConfigOptions {
   /** The environment `env(...)` reads; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Agents that run in the same process (`flowc run` of several agents): a sink linked to one
+   * of them sends to the address its source listens on here, whatever host the agent is `on`.
+   */
+  localAgents?: ReadonlySet<string>;
 }
 
 /** The runtime configuration of every agent of a checked program. */
@@ -55,7 +61,12 @@ export function runtimeConfig(program: Program, agent: Agent, options: RuntimeCo
   });
   const sinks: SinkConfig[] = agent.sinks
     .filter((k) => k.channel)
-    .map((k) => ({ ...conv.component(k), channel: k.channel!.name }));
+    .map((k) => {
+      const sink: SinkConfig = { ...conv.component(k), channel: k.channel!.name };
+      const local = options.localAgents && localLink(program, k, options.localAgents);
+      if (local) sink.params[k.spec!.connects!.hostProperty] = local;
+      return sink;
+    });
   const sinkGroups: SinkGroupConfig[] = agent.groups.map((g) => {
     const p = conv.component(g.processor);
     return {
@@ -74,6 +85,16 @@ export function runtimeConfig(program: Program, agent: Agent, options: RuntimeCo
     sinkGroups,
   };
   return { config, diagnostics: conv.diagnostics };
+}
+
+/** The address to reach a linked source that runs in this process, if the sink has such a link. */
+function localLink(program: Program, k: Sink, local: ReadonlySet<string>): string | undefined {
+  const target = sinkLink(program, k);
+  if (!target || !local.has(target.agent.name)) return undefined;
+  const bindKey = target.source.spec?.listens?.bindProperty;
+  const bind = bindKey ? effectiveText(target.source, bindKey)?.trim() : undefined;
+  // A source listening on every interface is reached over loopback.
+  return bind === undefined || bind === '' || bind === '0.0.0.0' || bind === '::' || bind === '[::]' ? '127.0.0.1' : bind;
 }
 
 class Converter {

@@ -4,8 +4,7 @@
 // data (JSON-able) and deterministic: the same program always gives the same graph.
 import type { Span } from '../../grammar/ast.js';
 import { effectiveBoolean, effectiveText } from '../check/effective.js';
-import { literalString } from '../evaluate.js';
-import { linkProp, linkTarget } from '../links.js';
+import { linkProp, linkTarget, sinkLink } from '../links.js';
 import type { Agent, Component, Program, Prop, Sink, SinkGroup, Source } from '../model.js';
 import { propOf } from '../model.js';
 import { displayValue, isSensitive, listWords, MASK } from './display.js';
@@ -197,7 +196,7 @@ class Builder {
   /** Sinks that send to a source of an agent in this program: by `to`, or by host and port. */
   links(agent: Agent): void {
     for (const k of agent.sinks) {
-      const link = this.linkOf(k);
+      const link = sinkLink(this.program, k);
       if (!link) continue;
       const edge: Omit<GraphEdge, 'id'> = { kind: 'links', from: nodeId(agent.name, 'sink', k.name), to: nodeId(link.agent.name, 'source', link.source.name) };
       const protocol = k.spec?.connects?.protocol;
@@ -283,25 +282,6 @@ class Builder {
       span: spanOf(c.nameSpan),
       properties: properties(c),
     };
-  }
-
-  private linkOf(k: Sink): { agent: Agent; source: Source } | undefined {
-    const connects = k.spec?.connects;
-    if (!connects) return undefined;
-    const to = linkProp(k);
-    if (to) return linkTarget(this.program, to.value);
-    const host = propOf(k, connects.hostProperty);
-    const hostText = host ? literalString(host.value) : undefined;
-    const port = effectiveText(k, connects.portProperty);
-    if (hostText === undefined || port === undefined) return undefined;
-    for (const a of this.program.agents) {
-      if (!a.host || literalString(a.host) !== hostText) continue;
-      for (const s of a.sources) {
-        const portKey = s.spec?.listens?.portProperty;
-        if (portKey && effectiveText(s, portKey) === port) return { agent: a, source: s };
-      }
-    }
-    return undefined;
   }
 
   private sinkAddress(k: Sink): string | undefined {
