@@ -451,6 +451,57 @@ describe('comments', () => {
       }
     }
   });
+
+  it('keep their order when two share a place: `c -> failover /* x */ { k1 /* y */ : 5 }`', () => {
+    const out = fmt(lines('agent a {', '  c -> failover /* x */ { k1 /* y */ : 5, k2: 1 }', '}'));
+    expect(out).toContain('/* x */\n    /* y */\n    k1: 5,');
+    fmt(lines('agent a {', '  source s : netcat { /* x */ bind /* y */ = "h" }', '}'));
+    fmt(lines('agent a {', '  s -> c, /* x */ c2? /* y */ with { x = 1 }', '}'));
+  });
+
+  it('are kept, in order, with two comments in neighbouring gaps of every block form', () => {
+    const text = lines(
+      'let root = "/x"',
+      'agent a on "h" {',
+      '  source s : netcat { bind = "127.0.0.1", port = 4444, k = [a, b] }',
+      '  channel c : memory { capacity = 10, p = root + "/y" + "z", e = env("X") }',
+      '  sink k1 : logger { n { m = 1 } }',
+      '  s | timestamp | host { useIP = false } -> c, c2? with { x = 1 }',
+      '  c -> failover { k1: 5, k2: 1 } with { maxpenalty = 30s }',
+      '  c -> failover g { k1: 5 }',
+      '  c -> balance [k1, k2] with { selector = round_robin }',
+      '  s -> route header "h" { "A" -> c; default -> c2? } with { y = 2 }',
+      '}',
+    );
+    // Gaps between tokens, with or without spaces (`k1:` as well as `k1 :`).
+    const gaps: number[] = [];
+    for (let i = 1; i < text.length; i++) {
+      const [a, b] = [text[i - 1]!, text[i]!];
+      if (/\s/.test(a) || (a === ' ' && b === ' ')) continue;
+      if (b === ' ' || /[\w"]/.test(a) !== /[\w"]/.test(b)) gaps.push(i);
+    }
+    const kinds = [(n: string) => ` /* ${n} */ `, (n: string) => ` // ${n}\n`];
+    let tried = 0;
+    for (let i = 0; i < gaps.length; i++) {
+      for (const j of [i, i + 1]) {
+        if (j >= gaps.length) continue;
+        for (const first of kinds) {
+          for (const second of kinds) {
+            const withSecond = text.slice(0, gaps[j]) + second('y') + text.slice(gaps[j]);
+            const variant = withSecond.slice(0, gaps[i]) + first('x') + withSecond.slice(gaps[i]);
+            if (parseFlow(variant, 'test.flow').diagnostics.length > 0) continue;
+            tried++;
+            try {
+              fmt(variant);
+            } catch (e) {
+              throw new Error(`comments at offsets ${gaps[i]} and ${gaps[j]}:\n${variant}\n${(e as Error).message}`);
+            }
+          }
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(500);
+  });
 });
 
 // ---- In-memory trees (the importer) -------------------------------------------------------

@@ -286,7 +286,26 @@ function attachComments(file: A.FlowFile): Map<Node, Attached> {
     else if (prev && container.kind === 'Flow') at(prev).trailing.push(c);
     else at(container).dangling.push(c);
   }
+  hoistAllTargetComments(attached);
   return attached;
+}
+
+/**
+ * Targets whose stage has hoisted comments (after the last target) give that stage their own
+ * comments too: hoisted ones are printed before the stage, and comments among the targets,
+ * which came first in the source, must not end up after them.
+ */
+function hoistAllTargetComments(attached: Map<Node, Attached>): void {
+  for (const [node, a] of attached) {
+    if (node.kind !== 'Targets' || a.hoisted.length === 0) continue;
+    for (const t of node.targets) {
+      const own = attached.get(t);
+      if (!own) continue;
+      a.hoisted.push(...own.leading, ...own.hoisted, ...own.trailing);
+      attached.delete(t);
+    }
+    a.hoisted.sort((x, y) => start(x) - start(y));
+  }
 }
 
 const none: Attached = { leading: [], hoisted: [], trailing: [], open: [], dangling: [] };
@@ -335,9 +354,13 @@ class DocBuilder {
     return join(literalline, lines);
   }
 
-  /** A leading block comment on the line of its node stays there; others get their own line. */
+  /**
+   * A leading block comment on the line of its node stays there; others get their own line. So
+   * do all leading comments of a node with hoisted comments: those go on lines of their own
+   * before the node, and the leading ones, which came first in the source, must stay before them.
+   */
   private isInline(c: A.Comment, n: Node): boolean {
-    return c.block && sameLine(c.span.end, n.span.start);
+    return c.block && sameLine(c.span.end, n.span.start) && this.comments(n).hoisted.length === 0;
   }
 
   /** Leading and hoisted comments, for items printed inside a line (list items, targets). */
