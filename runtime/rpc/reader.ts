@@ -1,0 +1,142 @@
+// A bounds-checked reader of Avro binary data received from the network. Every count and
+// length is checked against the bytes that are actually there before anything is allocated,
+// so a hostile peer cannot make the decoder loop or allocate beyond the frame it sent
+// (a general-purpose Avro decoder trusts block counts; this one does not).
+// Byte and string values are slices of the input buffer, never copies.
+
+/** The data ended early, or a count or length cannot be right. */
+export class AvroDecodeError extends Error {
+  override name = 'AvroDecodeError';
+
+  constructor(
+    message: string,
+    /** The data ended early (Java reports this as java.io.EOFException). */
+    readonly endOfData = false,
+  ) {
+    super(message);
+  }
+}
+
+const endOfData = () => new AvroDecodeError('the data ends early', true);
+
+export class AvroReader {
+  pos: number;
+
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  /** A zig-zag varint long; values beyond 2^53 are refused. */
+  long(): number {
+    let b = this.byte();
+    let n = b & 0x7f;
+    let shift = 7;
+    let mul = 128;
+    while (b & 0x80) {
+      if (shift > 56) throw new AvroDecodeError('a number is longer than a long');
+      b = this.byte();
+      n += (b & 0x7f) * mul;
+      mul *= 128;
+      shift += 7;
+    }
+    if (n > Number.MAX_SAFE_INTEGER) throw new AvroDecodeError('a number is beyond 2^53');
+    return n % 2 === 1 ? -(n + 1) / 2 : n / 2;
+  }
+
+  byte(): number {
+    if (this.pos >= this.end) throw endOfData();
+    return this.buf[this.pos++]!;
+  }
+
+  boolean(): boolean {
+    const b = this.byte();
+    if (b > 1) throw new AvroDecodeError(`${b} is not a boolean`);
+    return b === 1;
+  }
+
+  /** A length-prefixed byte string, as a slice of the input. */
+  bytes(): Buffer {
+    const len = this.long();
+    if (len < 0) throw new AvroDecodeError(`negative length ${len}`);
+    if (len > this.remaining) throw endOfData();
+    const start = this.pos;
+    this.pos += len;
+    return this.buf.subarray(start, this.pos);
+  }
+
+  string(): string {
+    const len = this.long();
+    if (len < 0) throw new AvroDecodeError(`negative length ${len}`);
+    if (len > this.remaining) throw endOfData();
+    const start = this.pos;
+    this.pos += len;
+    return this.buf.toString('utf8', start, this.pos);
+  }
+
+  fixed(len: number): Buffer {
+    if (len > this.remaining) throw endOfData();
+    const start = this.pos;
+    this.pos += len;
+    return this.buf.subarray(start, this.pos);
+  }
+
+  /**
+   * The item count of the next array or map block (0 ends the array). A negative count is
+   * followed by the block's byte size, which is skipped. `minItemBytes` is the smallest
+   * encoding of one item: a count that could not fit in the rest of the data is refused.
+   */
+  blockCount(minItemBytes: number): number {
+    let n = this.long();
+    if (n < 0) {
+      n = -n;
+      this.long();
+    }
+    if (n * minItemBytes > this.remaining) throw endOfData();
+    return n;
+  }
+
+  /** map<string> into a plain object. */
+  stringMap(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let n = this.blockCount(2); n !== 0; n = this.blockCount(2)) {
+      for (let i = 0; i < n; i++) {
+        const k = this.string();
+        out[k] = this.string();
+      }
+    }
+    return out;
+  }
+
+  /** map<bytes> into a Map (keys are arbitrary). */
+  bytesMap(): Map<string, Buffer> {
+    const out = new Map<string, Buffer>();
+    for (let n = this.blockCount(2); n !== 0; n = this.blockCount(2)) {
+      for (let i = 0; i < n; i++) {
+        const k = this.string();
+        out.set(k, this.bytes());
+      }
+    }
+    return out;
+  }
+
+  /** The index of a union branch, checked against the number of branches. */
+  unionIndex(branches: number): number {
+    const i = this.long();
+    if (i < 0 || i >= branches) throw new AvroDecodeError(`union branch ${i} does not exist`);
+    return i;
+  }
+
+  enumIndex(symbols: number): number {
+    const i = this.long();
+    if (i < 0 || i >= symbols) throw new AvroDecodeError(`enum symbol ${i} does not exist`);
+    return i;
+  }
+}
