@@ -6,6 +6,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerGraph } from './commands/graph.js';
 import { registerImport } from './commands/import.js';
+import { registerLsp } from './commands/lsp.js';
 import { registerRun } from './commands/run.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
@@ -24,6 +25,7 @@ export function buildCli(): Command {
   registerFmt(program, version);
   registerImport(program, version);
   registerGraph(program, version);
+  registerLsp(program, version);
   return program;
 }
 

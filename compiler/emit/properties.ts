@@ -112,6 +112,37 @@ function emitAgent(program: Program, agent: Agent): string {
   return [...header, '', ...w.lines, ''].join('\n');
 }
 
+/**
+ * The key prefix of a component's properties in its agent's file (`sinks.k1`,
+ * `sources.r1.selector`, `sinkgroups.g.processor`); for an interceptor, the prefix under the
+ * first source whose chain uses it. Undefined for a component of no source or agent.
+ */
+export function componentKeyBase(agent: Agent, c: Component): string | undefined {
+  switch (c.role) {
+    case 'source':
+      return `sources.${c.name}`;
+    case 'channel':
+      return `channels.${c.name}`;
+    case 'sink':
+      return `sinks.${c.name}`;
+    case 'configfilter':
+      return `configfilters.${c.name}`;
+    case 'sinkgroup':
+      return `sinkgroups.${c.name}.processor`;
+    case 'selector': {
+      const source = agent.sources.find((s) => s.selector === c);
+      return source && `sources.${source.name}.selector`;
+    }
+    case 'interceptor':
+      for (const s of agent.sources) {
+        // A declared interceptor is used through copies that share its properties.
+        const used = s.interceptors.find((i) => i === c || i.props === c.props);
+        if (used) return `sources.${s.name}.interceptors.${used.name}`;
+      }
+      return undefined;
+  }
+}
+
 function block(w: Writer, what: string, c: Component): void {
   w.blank();
   w.comment(`${what} ${c.name} (${where(c.nameSpan)})`);
