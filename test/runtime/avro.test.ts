@@ -1,0 +1,305 @@
+// The avro source and sink in running agents: delivery without loss, FAILED and resend,
+// failover between collectors, TLS with a PKCS12 keystore made by openssl, ipFilterRules.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Event } from '../../runtime/core/event.js';
+import { AvroClient } from '../../runtime/rpc/client.js';
+import type { Status } from '../../runtime/rpc/protocol.js';
+import { AvroServer } from '../../runtime/rpc/server.js';
+import { freePort, runFlow, scratch, waitFor, type Running } from './helpers.js';
+
+const { cleanup, work } = scratch();
+
+function metrics(r: Running, agent: string, key: string): Record<string, string> {
+  const a = r.runner.agents.find((x) => x.metrics.agent === agent)!;
+  return a.metrics.json()[key]!;
+}
+
+/** A collector in the test: counts the sequence numbers it accepts. */
+async function collector(answer: (n: number, events: Event[]) => Status = () => 'OK') {
+  const seen: number[] = [];
+  let calls = 0;
+  const server = new AvroServer({
+    host: '127.0.0.1',
+    port: 0,
+    handler: {
+      append: async () => 'FAILED',
+      appendBatch: async (events) => {
+        const status = answer(calls++, events);
+        if (status === 'OK') for (const e of events) seen.push(Number(e.body.toString()));
+        return status;
+      },
+    },
+  });
+  await server.listen();
+  cleanup.push(() => server.close());
+  return { server, seen, port: server.port };
+}
+
+const everyNumber = (seen: number[], n: number) => {
+  const set = new Set(seen);
+  return set.size === n && [...set].every((x) => x >= 0 && x < n);
+};
+
+function openssl(dir: string, password = 'secret'): string {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const p12 = join(dir, 'server.p12');
+  execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-out', p12, '-passout', `pass:${password}`], { stdio: 'ignore' });
+  return p12;
+}
+
+describe('avro sink → avro source', () => {
+  it('edge → collector in one process: 20,000 events, none lost, with Flume counters on both sides', async () => {
+    const port = await freePort();
+    const r = await runFlow(`
+agent collector on "127.0.0.1" {
+  source rpc : avro { bind = "127.0.0.1", port = ${port} }
+  channel mem : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink out : null { batchSize = 1000 }
+  rpc -> mem -> out
+}
+agent edge {
+  source gen : seq { totalEvents = 20000, batchSize = 500 }
+  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink up : avro { to = collector.rpc, batch-size = 500 }
+  gen -> buf -> up
+}`);
+    try {
+      await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === '20000', 30_000, '20,000 events at the collector');
+      expect(metrics(r, 'collector', 'SOURCE.rpc')).toMatchObject({
+        AppendBatchReceivedCount: '40',
+        AppendBatchAcceptedCount: '40',
+        EventReceivedCount: '20000',
+        EventAcceptedCount: '20000',
+        OpenConnectionCount: '1',
+        ChannelWriteFail: '0',
+      });
+      expect(metrics(r, 'edge', 'SINK.up')).toMatchObject({
+        ConnectionCreatedCount: '1',
+        ConnectionFailedCount: '0',
+        BatchCompleteCount: '40',
+        EventDrainAttemptCount: '20000',
+        EventDrainSuccessCount: '20000',
+      });
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a batch answered FAILED is rolled back and sent again on a new connection', async () => {
+    const c = await collector((n) => (n < 3 ? 'FAILED' : 'OK'));
+    const r = await runFlow(`
+agent edge {
+  source gen : seq { totalEvents = 1000, batchSize = 100 }
+  channel buf : memory { capacity = 10000, transactionCapacity = 100 }
+  sink up : avro { hostname = "127.0.0.1", port = ${c.port}, batch-size = 100 }
+  gen -> buf -> up
+}`);
+    try {
+      await waitFor(() => c.seen.length >= 1000, 60_000, '1,000 events');
+      expect(everyNumber(c.seen, 1000)).toBe(true);
+      expect(c.seen).toHaveLength(1000);
+      const k = metrics(r, 'edge', 'SINK.up');
+      expect(Number(k.ConnectionCreatedCount)).toBe(4);
+      expect(Number(k.ConnectionClosedCount)).toBeGreaterThanOrEqual(3);
+      expect(k.EventWriteFail).toBe('3');
+      expect(k.EventDrainSuccessCount).toBe('1000');
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('in a failover group, the edge survives the loss of its collector', async () => {
+    const backup = await collector();
+    let primaryClosed = false;
+    const primary = await collector((n) => {
+      if (n === 10 && !primaryClosed) {
+        primaryClosed = true;
+        void primary.server.close();
+        return 'FAILED';
+      }
+      return 'OK';
+    });
+    const r = await runFlow(`
+agent edge {
+  source gen : seq { totalEvents = 10000, batchSize = 100 }
+  channel buf : memory { capacity = 20000, transactionCapacity = 100 }
+  sink a : avro { hostname = "127.0.0.1", port = ${primary.port}, batch-size = 100, request-timeout = 2s, connect-timeout = 2s }
+  sink b : avro { hostname = "127.0.0.1", port = ${backup.port}, batch-size = 100 }
+  gen -> buf -> failover up { a: 10, b: 5 }
+}`);
+    try {
+      await waitFor(() => everyNumber([...primary.seen, ...backup.seen], 10000), 60_000, 'every event at one collector');
+      expect(primary.seen.length).toBeGreaterThan(0);
+      expect(backup.seen.length).toBeGreaterThan(0);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('in a load_balance group, every event arrives while one collector is gone', async () => {
+    const up = await collector();
+    const downPort = await freePort();
+    const r = await runFlow(`
+agent edge {
+  source gen : seq { totalEvents = 5000, batchSize = 100 }
+  channel buf : memory { capacity = 20000, transactionCapacity = 100 }
+  sink a : avro { hostname = "127.0.0.1", port = ${downPort}, batch-size = 100, connect-timeout = 1s }
+  sink b : avro { hostname = "127.0.0.1", port = ${up.port}, batch-size = 100 }
+  gen -> buf -> balance up [a, b] with { backoff = true }
+}`);
+    try {
+      await waitFor(() => everyNumber(up.seen, 5000), 60_000, 'every event at the live collector');
+      expect(Number(metrics(r, 'edge', 'SINK.a').ConnectionFailedCount)).toBeGreaterThan(0);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('deflate on both sides', async () => {
+    const port = await freePort();
+    const r = await runFlow(`
+agent collector on "127.0.0.1" {
+  source rpc : avro { bind = "127.0.0.1", port = ${port}, compression-type = deflate }
+  channel mem : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink out : null { batchSize = 1000 }
+  rpc -> mem -> out
+}
+agent edge {
+  source gen : seq { totalEvents = 5000, batchSize = 500 }
+  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink up : avro { to = collector.rpc, batch-size = 500, compression-type = deflate, compression-level = 9 }
+  gen -> buf -> up
+}`);
+    try {
+      await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === '5000', 30_000, '5,000 events');
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
+describe('avro TLS', () => {
+  it('a PKCS12 keystore made by openssl; the sink trusts it as a truststore, or trusts all certificates', async () => {
+    const d = work();
+    const p12 = openssl(d);
+    for (const trust of [`truststore = "${p12}", truststore-password = "secret", truststore-type = PKCS12`, 'trust-all-certs = true']) {
+      const port = await freePort();
+      const r = await runFlow(`
+agent collector on "127.0.0.1" {
+  source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12 }
+  channel mem : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink out : null { batchSize = 1000 }
+  rpc -> mem -> out
+}
+agent edge {
+  source gen : seq { totalEvents = 3000, batchSize = 500 }
+  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink up : avro { to = collector.rpc, batch-size = 500, ssl = true, ${trust}, compression-type = none }
+  gen -> buf -> up
+}`);
+      try {
+        await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === '3000', 30_000, '3,000 events over TLS');
+      } finally {
+        await r.stop();
+      }
+    }
+    // A plain client cannot talk to a TLS source.
+    const port = await freePort();
+    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12 }
+  channel mem : memory
+  rpc -> mem }`);
+    try {
+      const plain = await AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 2000 });
+      await expect(plain.append({ headers: {}, body: Buffer.from('x') })).rejects.toThrow();
+      const secure = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true } });
+      expect(await secure.append({ headers: {}, body: Buffer.from('x') })).toBe('OK');
+      await secure.close();
+      // Without trust, the self-signed certificate is refused.
+      await expect(AvroClient.connect({ host: '127.0.0.1', port, tls: {} })).rejects.toThrow(/self.signed|certificate/i);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('TLS and deflate together (zlib outside TLS, as Flume 1.10+)', async () => {
+    const d = work();
+    const p12 = openssl(d);
+    const port = await freePort();
+    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12, compression-type = deflate }
+  channel mem : memory
+  rpc -> mem }`);
+    try {
+      const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true }, compression: { type: 'deflate' } });
+      expect(await c.appendBatch([{ headers: { a: 'b' }, body: Buffer.from('hello') }])).toBe('OK');
+      await c.close();
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a JKS keystore is refused with the command that converts it', async () => {
+    const d = work();
+    const jks = join(d, 'server.jks');
+    writeFileSync(jks, Buffer.from('feedfeed0000000200000001', 'hex'));
+    const port = await freePort();
+    await expect(
+      runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${jks}", keystore-password = "x" }
+  channel mem : memory
+  rpc -> mem }`),
+    ).rejects.toThrow(/JKS file.*\n.*keytool -importkeystore -srckeystore .*server\.jks -srcstoretype JKS -destkeystore .*server\.p12 -deststoretype PKCS12/);
+  });
+});
+
+describe('avro source ipFilterRules', () => {
+  it('first matching rule decides; a denied client is disconnected', async () => {
+    for (const [rules, ok] of [
+      ['deny:ip:127.*', false],
+      ['allow:name:localhost,deny:ip:*', true],
+      ['allow:ip:10.*,deny:ip:127.0.0.?', false],
+      ['allow:ip:10.*', true],
+    ] as const) {
+      const port = await freePort();
+      const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ipFilter = true, ipFilterRules = "${rules}" }
+  channel mem : memory
+  rpc -> mem }`);
+      try {
+        const c = await AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 3000 });
+        const result = c.append({ headers: {}, body: Buffer.from('x') });
+        if (ok) expect(await result).toBe('OK');
+        else await expect(result).rejects.toThrow(/closed/);
+        await c.close();
+      } finally {
+        await r.stop();
+      }
+    }
+  });
+});
+
+describe('avro in a bundle', () => {
+  it('flowc build --target bundle includes the rpc modules; the bundle runs with plain node', async () => {
+    const { spawnNode, bin, waitFor: wait } = await import('./helpers.js');
+    const { copyFileSync } = await import('node:fs');
+    const d = work();
+    const port = await freePort();
+    writeFileSync(
+      join(d, 'c.flow'),
+      `agent c {\n  source rpc : avro { bind = "127.0.0.1", port = ${port}, compression-type = deflate }\n  channel mem : memory\n  sink log : logger\n  rpc -> mem -> log\n}\n`,
+    );
+    const b = spawnNode([bin, 'build', 'c.flow', '--target', 'bundle', '-o', 'dist'], d);
+    expect(await b.exited).toBe(0);
+    const empty = work();
+    copyFileSync(join(d, 'dist', 'c.agent.mjs'), join(empty, 'c.agent.mjs'));
+    const agent = spawnNode(['c.agent.mjs'], empty);
+    cleanup.push(() => agent.proc.kill('SIGKILL'));
+    await wait(() => agent.stdout().includes(`avro://127.0.0.1:${port}`), 20_000, 'the bundled agent to start');
+    const c = await AvroClient.connect({ host: '127.0.0.1', port, compression: { type: 'deflate' } });
+    expect(await c.appendBatch([{ headers: { h: 'v' }, body: Buffer.from('from the bundle') }])).toBe('OK');
+    await c.close();
+    await wait(() => agent.stdout().includes('from the bundle'), 10_000, 'the logger line');
+    agent.proc.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  });
+});
