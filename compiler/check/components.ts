@@ -3,7 +3,7 @@
 import { categoryWord, kindsOf } from '../catalog/index.js';
 import type { ComponentSpec, PropertySpec } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Agent, Component } from '../model.js';
+import type { Agent, Component, Prop } from '../model.js';
 import { propOf } from '../model.js';
 import { suggest } from '../util/suggest.js';
 import { toFlumeText } from '../values.js';
@@ -42,12 +42,9 @@ export function checkComponents(agent: Agent, diagnostics: Diagnostic[]): void {
 function checkComponent(c: Component, diagnostics: Diagnostic[], complete: boolean): void {
   if (!c.spec) {
     if (!c.isClassName) diagnostics.push(unknownKind(c));
-    // A custom class: its properties are its own business, but a duration or size still has no unit.
+    // A custom class: its properties are its own business, but they must still be written.
     for (const p of c.props) {
-      if (!p.broken && (p.value.t === 'duration' || p.value.t === 'size')) {
-        const conv = toFlumeText(p.value, undefined, { kind: 'reference' });
-        if (!conv.ok) diagnostics.push({ severity: 'error', ...conv.error, span: p.value.span, help: [`${c.name} is a custom component, so flowc does not know its units; write the number Flume expects`] });
-      }
+      if (!p.broken) checkUnknownValue(p, `\`${c.name}\` is a custom component, so flowc does not know its properties' units`, diagnostics);
     }
     return;
   }
@@ -55,7 +52,10 @@ function checkComponent(c: Component, diagnostics: Diagnostic[], complete: boole
   for (const p of c.props) {
     if (p.broken || (p.key === 'to' && spec.connects)) continue;
     if (!p.spec) {
-      diagnostics.push(unknownProperty(c, spec, p.key, p.keySpan));
+      const unknown = unknownProperty(c, spec, p.key, p.keySpan);
+      diagnostics.push(unknown);
+      const guess = unknown.help?.find((h) => h.startsWith('did you mean'));
+      checkUnknownValue(p, `flowc does not know \`${p.key}\`, so not its unit${guess ? `; ${guess}` : ''}`, diagnostics);
       continue;
     }
     if (p.spec.deprecated) {
@@ -84,6 +84,17 @@ function checkComponent(c: Component, diagnostics: Diagnostic[], complete: boole
       notes: ["FlumeConfiguration has no configuration type for this selector, so it rejects the source"],
     });
   }
+}
+
+/**
+ * A property the catalog does not describe is written as it stands, the way every emitter
+ * writes it; a value that cannot be (a duration or size, with no unit to convert to) is an
+ * error here, so that no target meets it unchecked.
+ */
+function checkUnknownValue(p: Prop, why: string, diagnostics: Diagnostic[]): void {
+  const conv = toFlumeText(p.value, undefined, { kind: 'reference' });
+  if (conv.ok) return;
+  diagnostics.push({ severity: 'error', ...conv.error, span: p.value.span, help: [why, ...(conv.error.help ?? [])] });
 }
 
 function unknownKind(c: Component): Diagnostic {
