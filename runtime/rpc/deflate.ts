@@ -9,6 +9,7 @@ import { constants, createDeflate, createInflate, type Deflate, type Inflate } f
 export class DeflateStream extends Duplex {
   private readonly inflate: Inflate;
   private readonly deflate: Deflate;
+  private out: Buffer[] = [];
 
   constructor(
     private readonly socket: Duplex,
@@ -29,7 +30,8 @@ export class DeflateStream extends Duplex {
     });
     this.inflate.on('end', () => this.push(null));
     this.inflate.on('error', (e) => this.destroy(new Error(`the peer's compressed stream is broken: ${e.message}`)));
-    this.deflate.on('data', (chunk: Buffer) => socket.write(chunk));
+    // One socket write per flushed unit, as Flume does (zlib emits its header separately).
+    this.deflate.on('data', (chunk: Buffer) => this.out.push(chunk));
     this.deflate.on('error', (e) => this.destroy(e));
   }
 
@@ -39,15 +41,26 @@ export class DeflateStream extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
     this.deflate.write(chunk);
-    this.deflate.flush(constants.Z_SYNC_FLUSH, () => done());
+    this.deflate.flush(constants.Z_SYNC_FLUSH, () => {
+      this.send();
+      done();
+    });
   }
 
   override _final(done: (e?: Error | null) => void): void {
     this.deflate.once('end', () => {
+      this.send();
       this.socket.end();
       done();
     });
     this.deflate.end();
+  }
+
+  private send(): void {
+    if (this.out.length === 0) return;
+    const data = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out);
+    this.out = [];
+    this.socket.write(data);
   }
 
   override _destroy(e: Error | null, done: (e?: Error | null) => void): void {
