@@ -4,7 +4,7 @@
 // channels get the same best-effort, their failures only logged.
 import { putBatch, type Channel } from './channel.js';
 import { ChannelException, errorText } from './errors.js';
-import type { Event } from './event.js';
+import { newHeaders, type Event } from './event.js';
 import { interceptAll, type Interceptor } from './interceptor.js';
 import type { Logger } from './log.js';
 import type { ChannelSelector } from './selector.js';
@@ -18,6 +18,14 @@ export class ChannelProcessor {
    * not split: a request is all or nothing, as in Flume.)
    */
   readonly maxBatch: number;
+  /**
+   * The most events an all-or-nothing batch (an HTTP request) can hold and still be taken:
+   * past it a required channel's transaction is sure to overflow. Interceptors may drop events,
+   * so with any of them there is no such bound here. With a uniform selector every required
+   * channel takes the whole batch; otherwise the events are shared out, at most each channel's
+   * transactionCapacity to each.
+   */
+  readonly maxAllOrNothingBatch: number;
 
   constructor(
     readonly selector: ChannelSelector,
@@ -27,6 +35,7 @@ export class ChannelProcessor {
     let max = Number.POSITIVE_INFINITY;
     for (const c of selector.channels) if (c.transactionCapacity !== undefined && c.transactionCapacity < max) max = c.transactionCapacity;
     this.maxBatch = Math.max(1, max);
+    this.maxAllOrNothingBatch = interceptors.length > 0 ? Number.POSITIVE_INFINITY : largestTakenBatch(selector);
   }
 
   processEvent(event: Event): Promise<void> {
@@ -72,6 +81,18 @@ export class ChannelProcessor {
       this.log?.warn(`could not put the batch on optional channel \`${c.name}\`: ${errorText(e)}`);
     }
   }
+}
+
+function largestTakenBatch(sel: ChannelSelector): number {
+  const capacity = (c: Channel) => c.transactionCapacity ?? Number.POSITIVE_INFINITY;
+  if (sel.uniform) {
+    let min = Number.POSITIVE_INFINITY;
+    for (const c of sel.getRequiredChannels({ headers: newHeaders(), body: Buffer.alloc(0) })) min = Math.min(min, capacity(c));
+    return Math.max(1, min);
+  }
+  let sum = 0;
+  for (const c of sel.channels) sum += capacity(c);
+  return Math.max(1, sum);
 }
 
 function add(m: Map<Channel, Event[]>, c: Channel, e: Event): void {

@@ -5,6 +5,10 @@
 //   mandatory parameter) · 503 the channels refused the batch (full) · 413 a body above the
 //   runtime's size limit · 403 TRACE and OPTIONS.
 // Nothing is committed unless every event of the request is: the batch is all or nothing.
+// The work per request is bounded: a request of more events than one transaction of the
+// channels takes (and never more than MAX_EVENTS_PER_REQUEST) is refused with 503, as Flume
+// refuses it, but before its events are built; events are built in slices with yields to the
+// event loop between them, so other clients (of this source and of every other) stay served.
 // Handlers: JSONHandler (default; `[{"headers":{...},"body":"..."}]`), BLOBHandler (the body
 // is one event, query parameters become headers) and the morphline BlobHandler (the same,
 // body cut at handler.maxBlobLength, plus a Content-Type header).
@@ -16,16 +20,32 @@ import { ChannelException, errorText } from '../core/errors.js';
 import { newHeaders, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { decodeUtf32, encoderFor } from '../lib/charset.js';
+import { arrayLongerThan } from '../lib/json-array-count.js';
 import { closeServer, hostForUrl, listenTcp } from '../lib/net.js';
+import { yieldToIo } from '../core/timers.js';
 
 /** Largest request body read; larger requests get 413. */
 const MAX_BODY = 64 * 1024 * 1024;
 
+/**
+ * Most events one request may hold, whatever the channels take: a request of this many empty
+ * events costs some tens of MB to build. (Interceptors that drop events can make a request
+ * larger than a transaction acceptable; this bounds those too.)
+ */
+const MAX_EVENTS_PER_REQUEST = 100_000;
+/** Events built between two yields to the event loop. */
+const BUILD_SLICE = 5_000;
+
 class BadRequest extends Error {}
 class HandlerFailure extends Error {}
+/** More events than the channels take in one transaction: Flume's answer is 503, channel full. */
+class TooManyEvents extends Error {}
 
-/** `query` parses the request's query string (only the handlers that need it call it). */
-type Handler = (body: Buffer, req: IncomingMessage, query: () => URLSearchParams) => Event[];
+/**
+ * `query` parses the request's query string (only the handlers that need it call it);
+ * `limit` is the most events the request may hold.
+ */
+type Handler = (body: Buffer, req: IncomingMessage, query: () => URLSearchParams, limit: number) => Promise<Event[]>;
 
 function charsetOf(req: IncomingMessage): string {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '');
@@ -49,10 +69,13 @@ function text(v: unknown, what: string): string {
   throw new BadRequest(`${what} must be a string`);
 }
 
-const jsonHandler: Handler = (body, req) => {
+const jsonHandler: Handler = async (body, req, _query, limit) => {
   if (body.length === 0) throw new HandlerFailure('the request body is empty');
   const charset = charsetOf(req);
   const json = decodeBody(body, charset);
+  if (await arrayLongerThan(json, limit)) {
+    throw new TooManyEvents(`the request holds more than ${limit} events, more than ${limit === MAX_EVENTS_PER_REQUEST ? 'one request may hold' : 'the channels take in one transaction (transactionCapacity)'}: send at most ${limit} per request`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -63,6 +86,7 @@ const jsonHandler: Handler = (body, req) => {
   const encode = encoderFor(charset);
   const events: Event[] = new Array(parsed.length);
   for (let i = 0; i < parsed.length; i++) {
+    if (i % BUILD_SLICE === BUILD_SLICE - 1) await yieldToIo();
     const item = parsed[i] as unknown;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new BadRequest(`event ${i} is not a JSON object`);
     const o = item as { headers?: unknown; body?: unknown };
@@ -83,7 +107,7 @@ const jsonHandler: Handler = (body, req) => {
 };
 
 function blobHandler(mandatory: readonly string[], maxBlob: number | undefined): Handler {
-  return (body, req, query) => {
+  return async (body, req, query) => {
     const headers = newHeaders();
     for (const [k, v] of query()) if (!(k in headers)) headers[k] = v;
     for (const m of mandatory) if (!(m in headers)) throw new HandlerFailure(`the request lacks the mandatory parameter \`${m}\``);
@@ -112,6 +136,8 @@ const create: SourceFactory = (config, ctx) => {
     throw new ConfigError(`source \`${config.name}\`: the runtime has no HTTP handler \`${handlerClass}\`; use JSONHandler or BLOBHandler`);
   }
   const counter = new SourceCounter(config.name);
+  // A request is one transaction on each required channel: past this the channels cannot take it.
+  const eventLimit = Math.min(ctx.processor.maxAllOrNothingBatch, MAX_EVENTS_PER_REQUEST);
   let server: Server | undefined;
   let boundPort = port;
   const sockets = new Set<Socket>();
@@ -159,8 +185,13 @@ const create: SourceFactory = (config, ctx) => {
     async function accept(body: Buffer): Promise<void> {
       let events: Event[];
       try {
-        events = handler(body, req, () => new URL(req.url ?? '/', 'http://localhost').searchParams);
+        events = await handler(body, req, () => new URL(req.url ?? '/', 'http://localhost').searchParams, eventLimit);
       } catch (e) {
+        if (e instanceof TooManyEvents) {
+          counter.channelWriteFail++;
+          reply(res, 503, `Error appending event to channel. Channel might be full. ${e.message}`);
+          return;
+        }
         counter.eventReadFail++;
         if (e instanceof BadRequest) reply(res, 400, `Bad request from client. ${e.message}`);
         else reply(res, 500, `Deserializer threw unexpected exception. ${errorText(e)}`);

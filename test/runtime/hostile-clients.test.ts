@@ -1,8 +1,9 @@
 // Network sources under hostile clients: a client that misbehaves is cut off cleanly and
 // costs the agent a bounded amount of work; every other client stays served meanwhile.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from 'node:net';
-import { freePort, httpPost, runFlow, takeAll, type Running } from './helpers.js';
+import { request } from 'node:http';
+import { connect, Socket } from 'node:net';
+import { freePort, httpPost, runFlow, takeAll, waitFor, type Running } from './helpers.js';
 
 let running: Running | undefined;
 afterEach(async () => {
@@ -90,5 +91,108 @@ describe('header names that are also names of Object.prototype', () => {
     const [e] = takeAll(running, 'c');
     // (a `__proto__` key in an object literal would set the prototype: build the expectation from entries)
     expect(ownHeaders(e!.headers)).toEqual(Object.fromEntries([['__proto__', 'from-static'], ['valueOf', 'kept']]));
+  });
+});
+
+/** Posts a body with node:http; `sent` resolves once the whole body is handed to the kernel. */
+function post(port: number, body: string): { sent: Promise<void>; answered: Promise<{ status: number; text: string }> } {
+  let markSent!: () => void;
+  const sent = new Promise<void>((r) => (markSent = r));
+  const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body, () => markSent());
+  });
+  return { sent, answered };
+}
+
+/** The server's side of a loopback TCP connection, found among this process's handles. */
+function serverSocketOf(serverPort: number, clientPort: number): Socket | undefined {
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  return handles.find((h): h is Socket => h instanceof Socket && h.localPort === serverPort && h.remotePort === clientPort);
+}
+
+/** A connected netcat client; `line` sends one line and resolves with the reply. */
+async function netcatClient(port: number): Promise<{ socket: Socket; line: (text: string) => Promise<string> }> {
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  await new Promise<void>((r, j) => socket.once('connect', () => r()).once('error', j));
+  return {
+    socket,
+    line: (text) =>
+      new Promise((resolve) => {
+        socket.once('data', (d) => resolve(d.toString()));
+        socket.write(`${text}\n`);
+      }),
+  };
+}
+
+describe('http: the work of one request is bounded', () => {
+  it('refuses 16.7 million empty events (48 MB) with 503 before building them, and keeps serving', async () => {
+    const port = await freePort();
+    running = await runFlow(`agent a {
+      source s : http { bind = "127.0.0.1", port = ${port} }
+      channel c : memory { capacity = 1000, transactionCapacity = 100 }
+      s -> c }`);
+    const hostile = `[${'{},'.repeat(16_777_215)}{}]`;
+    expect(hostile.length).toBeGreaterThan(48_000_000);
+    const { answered } = post(port, hostile);
+    const answer = await answered;
+    expect(answer.status).toBe(503);
+    expect(answer.text).toContain('more than 100 events');
+    expect(takeAll(running, 'c')).toEqual([]);
+    // the agent is still there, and takes a request the channel can take
+    expect((await httpPost(port, JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ body: String(i) }))))).status).toBe(200);
+    expect(takeAll(running, 'c')).toHaveLength(100);
+    expect(running.runner.agents[0]!.metrics.json()['SOURCE.s']).toMatchObject({ ChannelWriteFail: '1', EventAcceptedCount: '100' });
+  });
+
+  it('answers another client (a netcat line) while it builds the events of a large request', async () => {
+    const httpPort = await freePort();
+    const ncPort = await freePort();
+    running = await runFlow(`agent a {
+      source web : http { bind = "127.0.0.1", port = ${httpPort} }
+      source lines : netcat { bind = "127.0.0.1", port = ${ncPort} }
+      channel big : memory { capacity = 100000, transactionCapacity = 100000 }
+      channel small : memory
+      web -> big
+      lines -> small }`);
+    const nc = await netcatClient(ncPort);
+    const body = Buffer.from(`[${'{"body":"x"},'.repeat(99_999)}{"body":"x"}]`);
+    const head = Buffer.from(`POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`);
+    const web = connect({ port: httpPort, host: '127.0.0.1', noDelay: true });
+    await new Promise<void>((r) => web.once('connect', () => r()));
+    const order: string[] = [];
+    const httpDone = new Promise<string>((resolve) => {
+      let text = '';
+      web.on('data', (d) => {
+        text += d.toString();
+        if (!text.includes('\r\n\r\n') || order.includes('http')) return;
+        order.push('http');
+        resolve(text);
+      });
+    });
+    // All of the request but its last byte, read by the server before the test goes on (the
+    // agent runs in this process: the server's side of the connection counts the bytes).
+    web.write(Buffer.concat([head, body.subarray(0, body.length - 1)]));
+    const serverSide = await waitFor(() => serverSocketOf(httpPort, web.localPort!), 10_000, 'the server side of the connection');
+    await waitFor(() => serverSide.bytesRead === head.length + body.length - 1, 20_000, 'the server to read the request');
+    // The last byte starts the building of 100,000 events; the line arrives while it runs,
+    // and its OK must not wait for the request's answer.
+    web.write(body.subarray(body.length - 1));
+    const lineDone = nc.line('during').then((reply) => {
+      order.push('netcat');
+      return reply;
+    });
+    const [reply, answer] = await Promise.all([lineDone, httpDone]);
+    nc.socket.destroy();
+    web.destroy();
+    expect(reply).toBe('OK\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(order).toEqual(['netcat', 'http']);
+    expect(takeAll(running, 'big')).toHaveLength(100_000);
   });
 });
