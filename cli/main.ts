@@ -8,6 +8,7 @@ import { registerGraph } from './commands/graph.js';
 import { registerImport } from './commands/import.js';
 import { registerLsp } from './commands/lsp.js';
 import { registerRun } from './commands/run.js';
+import { registerSend } from './commands/send.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerCheck(program, version);
   registerBuild(program, version);
   registerRun(program, version);
+  registerSend(program, version);
   registerDiff(program, version);
   registerFmt(program, version);
   registerImport(program, version);
