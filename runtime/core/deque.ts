@@ -48,6 +48,12 @@ export class Deque<T> {
     this.len = 0;
   }
 
+  /** Calls `fn` on each element from front to back. */
+  forEach(fn: (v: T) => void): void {
+    const mask = this.buf.length - 1;
+    for (let i = 0; i < this.len; i++) fn(this.buf[(this.head + i) & mask] as T);
+  }
+
   private grow(): void {
     const old = this.buf;
     const next = new Array<T | undefined>(old.length * 2);
