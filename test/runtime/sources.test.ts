@@ -199,7 +199,7 @@ describe('syslog', () => {
 describe('configuration errors', () => {
   it('refuses a kind the runtime lacks', async () => {
     await expect(runFlow(`agent a { source s : seq
-      channel c : file
+      channel c : jdbc
       s -> c }`)).rejects.toThrow(ConfigError);
   });
 });
