@@ -15,7 +15,7 @@ export class DeflateStream extends Duplex {
     private readonly socket: Duplex,
     level = 6,
   ) {
-    super({ allowHalfOpen: false });
+    super({ allowHalfOpen: true });
     this.inflate = createInflate({ finishFlush: constants.Z_SYNC_FLUSH });
     this.deflate = createDeflate({ level });
     socket.on('data', (chunk: Buffer) => {

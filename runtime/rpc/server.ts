@@ -52,7 +52,7 @@ export class AvroServer {
   }
 
   async listen(): Promise<number> {
-    const server = createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
+    const server = createServer({ noDelay: true, keepAlive: true, allowHalfOpen: true }, (socket) => this.accept(socket));
     this.port = await listenTcp(server, this.o.host, this.o.port);
     server.on('error', (e) => this.o.log?.error(`avro server error: ${errorText(e)}`));
     this.server = server;
@@ -132,6 +132,7 @@ export class AvroServer {
     const queue: Frame[] = [];
     let busy = false;
     let closed = false;
+    let ended = false;
     socket.on('close', () => {
       closed = true;
     });
@@ -147,6 +148,10 @@ export class AvroServer {
       }
       busy = false;
       if (closed) return;
+      if (ended) {
+        out.end();
+        return;
+      }
       if (out.writableLength > MAX_UNREAD) out.once('drain', () => !closed && stream.resume());
       else stream.resume();
     };
@@ -160,17 +165,30 @@ export class AvroServer {
         });
       }
     }, this.limits);
+    let broken = false;
     stream.on('data', (chunk: Buffer) => {
+      if (broken) return;
       try {
         decoder.push(chunk);
       } catch (e) {
+        // Answer the requests read before the bad bytes, then close; read nothing more.
         this.o.log?.warn(`closing the connection of ${peer}: ${errorText(e)}`);
-        socket.destroy();
+        broken = true;
+        ended = true;
+        clearTimeout(timer);
+        stream.pause();
+        if (!busy) out.end();
+        setTimeout(() => socket.destroy(), this.readTimeoutMs).unref();
         return;
       }
       if (decoder.partial) arm();
       else clearTimeout(timer);
     });
-    stream.on('end', () => socket.end());
+    // A client that half-closes still gets the answers to what it sent.
+    stream.on('end', () => {
+      ended = true;
+      clearTimeout(timer);
+      if (!busy) out.end();
+    });
   }
 }
