@@ -1,7 +1,8 @@
 // Running agents in this process: start them, serve the monitor, print the banner, and stop
 // cleanly on SIGTERM/SIGINT (sources first, then the sinks drain the channels until a
-// deadline, then exit 0). Used by `flowc run` and by generated bundles.
-import { AgentRuntime, StartError, type AgentOptions } from './core/agent.js';
+// deadline, then exit: 0 when every channel was emptied, 1 with what was left where).
+// Used by `flowc run` and by generated bundles.
+import { AgentRuntime, StartError, type AgentOptions, type Undelivered } from './core/agent.js';
 import type { ComponentRegistry } from './core/component.js';
 import type { AgentRuntimeConfig } from './core/config.js';
 import { ConfigError } from './core/config.js';
@@ -85,21 +86,25 @@ export class Runner {
    * the channels (into the next tier, still listening) until the shared deadline, then its
    * sinks and channels stop.
    */
-  async stop(drainTimeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_MS): Promise<{ drained: boolean; left: number }> {
+  async stop(drainTimeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_MS): Promise<{ drained: boolean; left: number; undelivered: Undelivered[] }> {
     const deadline = Date.now() + drainTimeoutMs;
     let drained = true;
     let left = 0;
+    const undelivered: Undelivered[] = [];
     for (const tier of this.tiers()) {
       const agents = [...tier].reverse();
       for (const a of agents) await a.stopSources();
       const remaining = drainTimeoutMs > 0 ? Math.max(1, deadline - Date.now()) : 0;
       const results = await Promise.all(agents.map((a) => a.drain(remaining)));
       drained &&= results.every(Boolean);
-      for (const a of agents) left += await a.stopSinksAndChannels();
+      for (const a of agents) {
+        left += await a.stopSinksAndChannels();
+        undelivered.push(...a.undelivered);
+      }
     }
     await this.monitor?.close();
     this.monitor = undefined;
-    return { drained: drained && left === 0, left };
+    return { drained: drained && left === 0, left, undelivered };
   }
 
   /**
@@ -148,9 +153,22 @@ export function startFailure(e: unknown): string {
   return `error: ${errorText(e)}`;
 }
 
+/** What a stop that timed out left behind, channel by channel, for the user. */
+export function undeliveredReport(undelivered: readonly Undelivered[], drainTimeoutMs: number): string {
+  const total = undelivered.reduce((n, u) => n + u.events, 0);
+  const fate = (u: Undelivered) =>
+    u.kind === 'memory' ? 'lost: a memory channel does not outlive the process' : u.kind === 'file' ? 'kept on disk for the next start' : `left in the ${u.kind} channel`;
+  const lines = undelivered.map((u) => `  agent \`${u.agent}\`, channel \`${u.channel}\` (${u.kind}): ${u.events} event(s), ${fate(u)}`);
+  return [
+    `the sinks did not drain the channels within ${drainTimeoutMs} ms: ${total} accepted event(s) were not delivered`,
+    ...lines,
+    'give the sinks more time with --drain-timeout MS (or make sure they can deliver) before stopping',
+  ].join('\n');
+}
+
 /**
- * Stops the runner on SIGTERM or SIGINT and exits with 0 (1 when the channels could not be
- * drained in time). A second signal exits at once.
+ * Stops the runner on SIGTERM or SIGINT and exits with 0, or with 1 when events were left in
+ * the channels (saying how many, in which channel). A second signal exits at once.
  */
 export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: number, beforeExit?: () => void | Promise<void>): void {
   let stopping = false;
@@ -162,14 +180,14 @@ export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: numbe
     stopping = true;
     log.info(`${sig}: stopping sources; draining channels for up to ${drainTimeoutMs} ms`);
     runner.stop(drainTimeoutMs).then(
-      ({ drained, left }) => {
-        if (drained) log.info('stopped; every channel was drained');
-        else log.warn(`stopped; ${left} event(s) were left in memory channels`);
+      ({ left, undelivered }) => {
+        if (left === 0) log.info('stopped; every channel was drained');
+        else log.error(`stopped; ${undeliveredReport(undelivered, drainTimeoutMs)}`);
         // Awaited, so that a last word to clients (the live view's) goes out before the exit.
         Promise.resolve()
           .then(beforeExit)
           .catch((e: unknown) => log.warn(`error while stopping: ${errorText(e)}`))
-          .finally(() => process.exit(0));
+          .finally(() => process.exit(left === 0 ? 0 : 1));
       },
       (e) => {
         log.error(`error while stopping: ${errorText(e)}`);

@@ -65,6 +65,15 @@ export interface ComponentHealth {
   lastError?: string;
 }
 
+/** Events still in a channel when the agent stopped: not delivered by its sinks. */
+export interface Undelivered {
+  agent: string;
+  channel: string;
+  /** The channel's kind: a memory channel's events are lost with the process. */
+  kind: string;
+  events: number;
+}
+
 export interface Endpoint {
   role: 'source' | 'sink';
   name: string;
@@ -84,6 +93,8 @@ export class AgentRuntime {
   private readonly board = new StatusBoard();
   private readonly sourceRunners = new Map<string, SourceRunner>();
   private stopping = false;
+  /** What the channels still held when the sinks were stopped (set by stopSinksAndChannels). */
+  undelivered: Undelivered[] = [];
   private readonly restartInitial: number;
   private readonly restartMax: number;
 
@@ -348,7 +359,14 @@ export class AgentRuntime {
     this.stopping = true;
     for (const u of this.units.filter((x) => x.role === 'sink').reverse()) await this.stopUnit(u);
     let left = 0;
-    for (const c of this.channels.values()) left += c.size();
+    this.undelivered = [];
+    for (const [name, c] of this.channels) {
+      const events = c.size();
+      if (events === 0 || keepChannels.has(name)) continue;
+      left += events;
+      const kind = this.config.channels.find((x) => x.name === name)?.kind ?? 'unknown';
+      this.undelivered.push({ agent: this.name, channel: name, kind, events });
+    }
     for (const u of this.units.filter((x) => x.role === 'channel').reverse()) {
       if (keepChannels.has(u.name)) u.state = 'stopped';
       else await this.stopUnit(u);

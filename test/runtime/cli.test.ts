@@ -101,6 +101,27 @@ describe('flowc run', () => {
     expect(c.stdout()).toContain('every channel was drained');
     await expect(httpPost(port, '[]')).rejects.toThrow();
   });
+
+  it('exits 1 and says how many events were left in which channel when the drain times out', async () => {
+    const port = await freePort();
+    const nowhere = await freePort(); // nothing listens there: the sink cannot deliver
+    const c = run(
+      work(),
+      `agent a { source s : http { bind = "127.0.0.1", port = ${port} }
+        channel c : memory
+        sink k : http { endpoint = "http://127.0.0.1:${nowhere}/" }
+        s -> c -> k }\n`,
+      ['--drain-timeout', '300'],
+    );
+    await started(c);
+    expect((await httpPost(port, JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ body: `e${i}` }))))).status).toBe(200);
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(1);
+    const out = c.stdout() + c.stderr();
+    expect(out).toContain('50 accepted event(s) were not delivered');
+    expect(out).toContain('agent `a`, channel `c` (memory): 50 event(s), lost');
+    expect(out).not.toContain('every channel was drained');
+  });
 });
 
 describe('flowc build --target bundle', () => {
