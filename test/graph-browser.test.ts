@@ -10,6 +10,7 @@ import { launchChromium, screenshots } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGraph, type FlowGraph } from '../compiler/graph/model.js';
 import { renderHtml } from '../compiler/graph/render-html.js';
+import { renderGraph } from '../compiler/graph/index.js';
 import { compileText } from '../compiler/program.js';
 
 const pages = 'test-output/graph';
@@ -134,5 +135,53 @@ agent a on "a.example.com" {
     expect(text).toContain('/etc/ks.jks');
     await page.screenshot({ path: join(screenshots, 'secrets-hover.png') });
     await page.close();
+  }, 60_000);
+
+  it('draws the same picture in a PNG as chromium draws from the svg, labels included, at twice the size', async () => {
+    const graph = graphOf('examples/tiered.flow');
+    const [svg, png] = [await renderGraph(graph, 'svg'), await renderGraph(graph, 'png')];
+    mkdirSync(pages, { recursive: true });
+    writeFileSync(join(pages, 'tiered.png'), png);
+    const page = await browser.newPage();
+    const compared = await page.evaluate(
+      async ({ svg, png }) => {
+        const load = async (src: string) => {
+          const img = new Image();
+          img.src = src;
+          await img.decode();
+          return img;
+        };
+        const fromPng = await load(`data:image/png;base64,${png}`);
+        const fromSvg = await load(`data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`);
+        const [w, h] = [fromPng.naturalWidth, fromPng.naturalHeight];
+        const pixels = (img: HTMLImageElement) => {
+          const canvas = document.createElement('canvas');
+          [canvas.width, canvas.height] = [w, h];
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(img, 0, 0, w, h);
+          return ctx.getImageData(0, 0, w, h).data;
+        };
+        const [a, b] = [pixels(fromPng), pixels(fromSvg)];
+        let same = 0;
+        let dark = 0;
+        let tinted = 0;
+        for (let i = 0; i < a.length; i += 4) {
+          if (Math.abs(a[i]! - b[i]!) <= 24 && Math.abs(a[i + 1]! - b[i + 1]!) <= 24 && Math.abs(a[i + 2]! - b[i + 2]!) <= 24) same++;
+          if (a[i]! < 100 && a[i + 1]! < 100 && a[i + 2]! < 100) dark++;
+          if (a[i]! !== 255 || a[i + 1]! !== 255 || a[i + 2]! !== 255) tinted++;
+        }
+        const n = a.length / 4;
+        return { w, h, svgW: fromSvg.naturalWidth, svgH: fromSvg.naturalHeight, same: same / n, dark: dark / n, tinted: tinted / n };
+      },
+      { svg, png: png.toString('base64') },
+    );
+    await page.close();
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect([compared.w, compared.h]).toEqual([compared.svgW * 2, compared.svgH * 2]);
+    // Fonts may differ between chromium and resvg; boxes, fills, edges and the place of every label do not.
+    expect(compared.same).toBeGreaterThan(0.95);
+    expect(compared.tinted).toBeGreaterThan(0.2);
+    // Dark pixels are the labels: a PNG drawn without a font has none.
+    expect(compared.dark).toBeGreaterThan(0.002);
   }, 60_000);
 });

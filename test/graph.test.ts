@@ -360,6 +360,30 @@ describe('flowc graph', () => {
     expect(readFileSync(forced, 'utf8')).toMatch(/^digraph flowc \{/);
   }, 60_000);
 
+  it('writes a real PNG for -o g.png, and refuses a name whose extension is no format', () => {
+    const dir = tmp();
+    const png = join(dir, 'g.png');
+    const r = flowc(['graph', 'examples/tiered.flow', '-o', png]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`wrote ${png}\n`);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    // Twice the svg's size: sharp on high-density screens.
+    const svgWidth = Number(/width="(\d+)"/.exec(flowc(['graph', 'examples/tiered.flow']).stdout)![1]);
+    expect(bytes.readUInt32BE(16)).toBe(svgWidth * 2);
+
+    for (const name of ['g.jpg', 'g.pdf', 'graph.svgz']) {
+      const refused = flowc(['graph', 'examples/tiered.flow', '-o', join(dir, name)]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(`cannot tell what to draw from the name \`${join(dir, name)}\``);
+      expect(refused.stderr).toContain('.svg, .png, .html');
+      expect(refused.stderr).toContain('--format svg|png|html|dot|mermaid|json');
+      expect(existsSync(join(dir, name))).toBe(false);
+    }
+    expect(readdirSync(dir)).toEqual(['g.png']);
+  }, 60_000);
+
   it('draws one agent with --agent', () => {
     const r = flowc(['graph', 'examples/tiered.flow', '-f', 'json', '--agent', 'collector2']);
     expect(r.status, r.stderr).toBe(0);
@@ -393,9 +417,9 @@ describe('flowc graph', () => {
     const unwritable = flowc(['graph', 'examples/tiered.flow', '-o', join(dir, 'file', 'out.svg')]);
     expect(unwritable.status).toBe(2);
     expect(unwritable.stderr).toContain('cannot write');
-    const format = flowc(['graph', 'examples/tiered.flow', '--format', 'png']);
+    const format = flowc(['graph', 'examples/tiered.flow', '--format', 'jpg']);
     expect(format.status).toBe(2);
-    expect(format.stderr).toContain('Allowed choices are svg, html, dot, mermaid, json');
+    expect(format.stderr).toContain('Allowed choices are svg, png, html, dot, mermaid, json');
     for (const r of [missing, folder, agent, unwritable, format]) expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
   }, 60_000);
 });

@@ -10,27 +10,55 @@ export { buildGraph } from './model.js';
 export type { FlowGraph, GraphAgent, GraphEdge, GraphNode } from './model.js';
 export { selectAgent } from './select.js';
 
-export const graphFormats = ['svg', 'html', 'dot', 'mermaid', 'json'] as const;
+export const graphFormats = ['svg', 'png', 'html', 'dot', 'mermaid', 'json'] as const;
 export type GraphFormat = (typeof graphFormats)[number];
+/** The formats that are text (everything but png). */
+export type TextGraphFormat = Exclude<GraphFormat, 'png'>;
 
-export function renderGraph(graph: FlowGraph, format: GraphFormat): Promise<string> {
+export { PngUnavailable } from './render-png.js';
+
+export function renderGraph(graph: FlowGraph, format: TextGraphFormat): Promise<string>;
+export function renderGraph(graph: FlowGraph, format: 'png'): Promise<Buffer>;
+export function renderGraph(graph: FlowGraph, format: GraphFormat): Promise<string | Buffer>;
+export async function renderGraph(graph: FlowGraph, format: GraphFormat): Promise<string | Buffer> {
   switch (format) {
     case 'svg':
       return renderSvg(graph);
+    case 'png':
+      return (await import('./render-png.js')).renderPng(graph);
     case 'html':
       return renderHtml(graph);
     case 'dot':
-      return Promise.resolve(renderDot(graph));
+      return renderDot(graph);
     case 'mermaid':
-      return Promise.resolve(renderMermaid(graph));
+      return renderMermaid(graph);
     case 'json':
-      return Promise.resolve(renderJson(graph));
+      return renderJson(graph);
   }
 }
 
-/** The format a file name asks for (`app.svg`, `app.mmd`), if any. */
-export function formatForPath(path: string): GraphFormat | undefined {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  const byExt: Record<string, GraphFormat> = { svg: 'svg', html: 'html', htm: 'html', dot: 'dot', gv: 'dot', mmd: 'mermaid', mermaid: 'mermaid', json: 'json' };
-  return path.includes('.') ? byExt[ext] : undefined;
+const formatByExtension: Record<string, GraphFormat> = {
+  svg: 'svg',
+  png: 'png',
+  html: 'html',
+  htm: 'html',
+  dot: 'dot',
+  gv: 'dot',
+  mmd: 'mermaid',
+  mermaid: 'mermaid',
+  json: 'json',
+};
+
+/** The extensions `-o` understands, for messages: `.svg`, `.png`, ... */
+export const graphExtensions = Object.keys(formatByExtension).map((e) => `.${e}`);
+
+/**
+ * The format a file name asks for: `app.svg` gives svg, `app` none (the caller's default), and
+ * an extension that is no format (`app.jpg`) gives `unknown`.
+ */
+export function formatForPath(path: string): GraphFormat | 'unknown' | undefined {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  return formatByExtension[name.slice(dot + 1).toLowerCase()] ?? 'unknown';
 }
