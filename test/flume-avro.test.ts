@@ -1,0 +1,174 @@
+// flowc's avro source and sink against real Apache Flume 1.11.0 (test/peers): Flume's
+// AvroCLIClient and RpcClient send to our source; our sink sends to Flume's avro source, plain,
+// with deflate and with TLS (a self-signed PKCS12 keystore made with openssl). Every event is
+// counted at the far end.
+import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flumeClasspath, freePort, runRpcLoad, startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
+import { runFlow, takeAll, waitFor, type Running } from './runtime/helpers.js';
+
+const temps: string[] = [];
+const agents: FlumeAgent[] = [];
+const flows: Running[] = [];
+afterEach(async () => {
+  for (const f of flows.splice(0)) await f.stop();
+  for (const a of agents.splice(0)) await a.stop(5_000);
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'flowc-avro-flume-'));
+  temps.push(d);
+  return d;
+}
+
+function selfSignedPkcs12(dir: string): string {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const p12 = join(dir, 'server.p12');
+  execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-out', p12, '-passout', 'pass:changeit'], { stdio: 'ignore' });
+  return p12;
+}
+
+/** A flowc collector: avro source → memory channel (nothing drains it, so the test can count). */
+async function flowcCollector(extra = ''): Promise<{ r: Running; port: number; source: () => Record<string, string> }> {
+  const port = await freePort();
+  const r = await runFlow(`
+agent collector {
+  source rpc : avro { bind = "127.0.0.1", port = ${port}${extra} }
+  channel mem : memory { capacity = 200000, transactionCapacity = 1000 }
+  rpc -> mem
+}`);
+  flows.push(r);
+  return { r, port, source: () => r.runner.agents[0]!.metrics.json()['SOURCE.rpc']! };
+}
+
+/** Flume's RpcLoad bodies: the sequence number, padded with 'x'. */
+const seqOf = (body: Buffer) => Number(/^\d+/.exec(body.toString())![0]);
+
+function expectEverySequence(numbers: number[], n: number): void {
+  const seen = new Set(numbers);
+  expect(numbers.length).toBe(n);
+  expect(seen.size).toBe(n);
+  for (let i = 0; i < n; i++) if (!seen.has(i)) throw new Error(`sequence ${i} is missing`);
+}
+
+describe("Flume's clients → flowc's avro source", () => {
+  it("flume-ng avro-client (AvroCLIClient): a file of 10,000 lines, none lost", async () => {
+    const c = await flowcCollector();
+    const d = temp();
+    const file = join(d, 'lines.txt');
+    writeFileSync(file, Array.from({ length: 10_000 }, (_, i) => `line ${i} ${'y'.repeat(i % 50)}\n`).join(''));
+    const proc = spawn('java', ['-Xmx256m', '-cp', flumeClasspath(), 'org.apache.flume.client.avro.AvroCLIClient', '-H', '127.0.0.1', '-p', String(c.port), '-F', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    proc.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    proc.stdout!.on('data', (b: Buffer) => (err += b.toString()));
+    const code = await new Promise<number | null>((r) => proc.on('exit', r));
+    expect(code, err).toBe(0);
+    const events = takeAll(c.r, 'mem');
+    expect(events.map((e) => e.body.toString())).toEqual(readFileSync(file, 'utf8').split('\n').slice(0, -1));
+    const m = c.source();
+    expect(m).toMatchObject({ EventReceivedCount: '10000', EventAcceptedCount: '10000', ChannelWriteFail: '0' });
+    // avro-client sends its own batch size per appendBatch; every one was accepted.
+    expect(Number(m.AppendBatchReceivedCount)).toBeGreaterThan(0);
+    expect(m.AppendBatchAcceptedCount).toBe(m.AppendBatchReceivedCount);
+  }, 120_000);
+
+  it("Flume's RpcClient: 70,000 single-event append calls on one connection, none lost", async () => {
+    const c = await flowcCollector();
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, Number(c.source().OpenConnectionCount))), 50);
+    const load = await runRpcLoad({ port: c.port, mode: 'append', events: 70_000, bodySize: 32, headers: { from: 'rpcclient' } });
+    clearInterval(watch);
+    expect(load.exitCode, load.stderr).toBe(0);
+    expect(load).toMatchObject({ sent: 70_000, failed: 0 });
+    expect(most).toBe(1);
+    expect(c.source()).toMatchObject({ AppendReceivedCount: '70000', AppendAcceptedCount: '70000', EventAcceptedCount: '70000' });
+    const events = takeAll(c.r, 'mem');
+    expect(events[0]!.headers).toEqual({ from: 'rpcclient' });
+    expectEverySequence(events.map((e) => seqOf(e.body)), 70_000);
+  }, 180_000);
+
+  it("Flume's RpcClient with deflate, and over TLS to a PKCS12 keystore", async () => {
+    const deflate = await flowcCollector(', compression-type = deflate');
+    const a = await runRpcLoad({ port: deflate.port, mode: 'appendBatch', batch: 100, events: 5000, compression: 'deflate', compressionLevel: 6 });
+    expect(a.exitCode, a.stderr).toBe(0);
+    expectEverySequence(takeAll(deflate.r, 'mem').map((e) => seqOf(e.body)), 5000);
+    const p12 = selfSignedPkcs12(temp());
+    const tls = await flowcCollector(`, ssl = true, keystore = "${p12}", keystore-password = "changeit", keystore-type = PKCS12`);
+    const b = await runRpcLoad({ port: tls.port, mode: 'appendBatch', batch: 100, events: 5000, ssl: { truststore: p12, truststorePassword: 'changeit', truststoreType: 'PKCS12' } });
+    expect(b.exitCode, b.stderr).toBe(0);
+    expectEverySequence(takeAll(tls.r, 'mem').map((e) => seqOf(e.body)), 5000);
+  }, 180_000);
+});
+
+describe("flowc's avro sink → Flume's avro source", () => {
+  async function flumeCollector(extra: Record<string, string> = {}): Promise<{ agent: FlumeAgent; port: number; out: string }> {
+    const port = await freePort();
+    const out = temp();
+    const props = [
+      'col.sources = r1',
+      'col.channels = c1',
+      'col.sinks = k1',
+      'col.sources.r1.type = avro',
+      'col.sources.r1.bind = 127.0.0.1',
+      `col.sources.r1.port = ${port}`,
+      'col.sources.r1.channels = c1',
+      ...Object.entries(extra).map(([k, v]) => `col.sources.r1.${k} = ${v}`),
+      'col.channels.c1.type = memory',
+      'col.channels.c1.capacity = 100000',
+      'col.channels.c1.transactionCapacity = 1000',
+      'col.sinks.k1.type = file_roll',
+      `col.sinks.k1.sink.directory = ${out}`,
+      'col.sinks.k1.sink.rollInterval = 0',
+      'col.sinks.k1.sink.batchSize = 1000',
+      'col.sinks.k1.channel = c1',
+    ].join('\n');
+    const agent = await startFlumeAgent({ name: 'col', properties: `${props}\n`, waitForPorts: [port] });
+    agents.push(agent);
+    return { agent, port, out };
+  }
+
+  const lines = (dir: string) =>
+    readdirSync(dir)
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .filter(Boolean);
+
+  async function sendFromFlowc(port: number, events: number, sinkExtra: string): Promise<Running> {
+    const r = await runFlow(`
+agent edge {
+  source gen : seq { totalEvents = ${events}, batchSize = 1000 }
+  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink up : avro { hostname = "127.0.0.1", port = ${port}, batch-size = 1000${sinkExtra} }
+  gen -> buf -> up
+}`);
+    flows.push(r);
+    return r;
+  }
+
+  for (const [what, source, sink] of [
+    ['plain', {}, ''],
+    ['deflate', { 'compression-type': 'deflate' }, ', compression-type = deflate, compression-level = 6'],
+  ] as const) {
+    it(`50,000 events, ${what}: all of them at Flume, each once`, async () => {
+      const col = await flumeCollector(source);
+      const edge = await sendFromFlowc(col.port, 50_000, sink);
+      await waitFor(async () => Number((await col.agent.metrics())['SOURCE.r1']?.EventAcceptedCount ?? 0) >= 50_000, 120_000, '50,000 events at Flume');
+      const m = (await col.agent.metrics())['SOURCE.r1']!;
+      expect(m.EventAcceptedCount).toBe('50000');
+      expect(edge.runner.agents[0]!.metrics.json()['SINK.up']).toMatchObject({ EventDrainSuccessCount: '50000', ConnectionFailedCount: '0' });
+      await waitFor(() => lines(col.out).length >= 50_000, 60_000, 'file_roll to write every event');
+      expectEverySequence(lines(col.out).map(Number), 50_000);
+    }, 180_000);
+  }
+
+  it('over TLS: Flume trusts nothing but its keystore; our sink trusts the same PKCS12 as its truststore', async () => {
+    const p12 = selfSignedPkcs12(temp());
+    const col = await flumeCollector({ ssl: 'true', keystore: p12, 'keystore-password': 'changeit', 'keystore-type': 'PKCS12' });
+    await sendFromFlowc(col.port, 5000, `, ssl = true, truststore = "${p12}", truststore-password = "changeit", truststore-type = PKCS12`);
+    await waitFor(async () => Number((await col.agent.metrics())['SOURCE.r1']?.EventAcceptedCount ?? 0) >= 5000, 120_000, '5,000 events at Flume over TLS');
+    await waitFor(() => lines(col.out).length >= 5000, 60_000, 'file_roll to write every event');
+    expectEverySequence(lines(col.out).map(Number), 5000);
+  }, 180_000);
+});
