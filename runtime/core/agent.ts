@@ -1,7 +1,8 @@
 // One running agent: builds its components from an AgentRuntimeConfig (through a registry of
 // factories), starts them in Flume's order (channels, then sinks, then sources), supervises
 // them (a component that reports a failure after starting is stopped and started again with
-// backoff, and the restart is logged), and stops in reverse order, draining the channels into
+// backoff, and the restart is logged; so is a source that fails to start, as Flume keeps the
+// agent up and retries it: other sources may already have delivered events), and stops in reverse order, draining the channels into
 // the sinks until a deadline.
 import type { Channel } from './channel.js';
 import { ChannelProcessor } from './channel-processor.js';
@@ -303,7 +304,12 @@ export class AgentRuntime {
     return { role, name, state: 'idle', restarts: 0, startedAt: 0, start, stop };
   }
 
-  /** Starts channels, then sinks, then sources. On a failure, stops what started and throws StartError. */
+  /**
+   * Starts channels, then sinks, then sources. A channel or sink that fails to start stops what
+   * started and throws StartError (no source has run yet, nothing was accepted). A source that
+   * fails to start is left to the supervisor, which retries it with backoff while the rest of
+   * the agent runs; its failure shows in `status()` and the log.
+   */
   async start(): Promise<void> {
     const order: Role[] = ['channel', 'sink', 'source'];
     const started: Unit[] = [];
@@ -316,6 +322,10 @@ export class AgentRuntime {
           u.startedAt = Date.now();
           started.push(u);
         } catch (e) {
+          if (role === 'source') {
+            this.supervise(u, `cannot start: ${errorText(e)}`);
+            continue;
+          }
           for (const s of started.reverse()) {
             try {
               await s.stop();
@@ -397,6 +407,11 @@ export class AgentRuntime {
       this.log.error(`${role} \`${name}\` failed: ${msg}`);
       return;
     }
+    this.supervise(u, msg);
+  }
+
+  /** Hands a failed unit to the supervisor: stopped, then started again with growing waits. */
+  private supervise(u: Unit, msg: string): void {
     u.state = 'restarting';
     u.lastError = msg;
     void this.restart(u, msg);

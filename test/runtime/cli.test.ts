@@ -31,18 +31,67 @@ describe('flowc run', () => {
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => blocker.close(r)));
     const d = work();
+    // A source that cannot start does not stop the agent (as in Flume): it is retried.
     const c1 = run(d, `agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }\n channel c : memory\n s -> c }\n`);
-    expect(await c1.exited).toBe(1);
-    expect(c1.stderr()).toContain(`error: cannot start source \`s\`: tcp port ${port} on 127.0.0.1 is already in use`);
+    await waitFor(() => c1.stderr().includes('restarting it in'), 15_000, 'the retry');
+    c1.proc.kill('SIGTERM');
+    expect(await c1.exited).toBe(0);
+    expect(c1.stderr()).toContain(`source \`s\` failed: cannot start: tcp port ${port} on 127.0.0.1 is already in use`);
     writeFileSync(join(d, 'plain-file'), 'x');
     const c2 = run(d, `agent a { source s : seq\n channel c : memory\n sink k : file_roll { sink.directory = "plain-file/out" }\n s -> c -> k }\n`);
     expect(await c2.exited).toBe(1);
     expect(c2.stderr()).toMatch(/cannot start sink `k`: .*plain-file\/out/);
     const c3 = run(d, `agent a { source s : exec { command = "flowc-no-such-tool -f x" }\n channel c : memory\n s -> c }\n`);
-    expect(await c3.exited).toBe(1);
-    expect(c3.stderr()).toContain('cannot start source `s`: command `flowc-no-such-tool` not found');
+    await waitFor(() => c3.stderr().includes('restarting it in'), 15_000, 'the retry');
+    c3.proc.kill('SIGTERM');
+    expect(await c3.exited).toBe(0);
+    expect(c3.stderr()).toContain('source `s` failed: cannot start: command `flowc-no-such-tool` not found');
     for (const c of [c1, c2, c3]) expect(c.stderr()).not.toMatch(/\n\s+at /);
   });
+
+  it('keeps the agent up when a source fails to start, shows it failing in /status and the live view, and retries it', async () => {
+    const d = work();
+    const tool = join(d, 'later-tool.sh'); // does not exist yet
+    const c = run(
+      d,
+      `agent a {
+        source counter : seq { totalEvents = 5 }
+        source tail : exec { command = "${tool}", restart = true, restartThrottle = 100ms }
+        channel c : memory
+        sink k : file_roll { sink { directory = "out", rollInterval = 0 } }
+        counter -> c
+        tail -> c
+        c -> k
+      }\n`,
+      ['--monitor-port', '0', '--ui-port', '0'],
+    );
+    await waitFor(() => c.stdout().includes('press Ctrl-C') || c.proc.exitCode !== null, 60_000, 'the banner');
+    expect(c.stderr()).not.toContain('nothing is running');
+    expect(c.proc.exitCode).toBe(null);
+    const monitor = /monitor: (http:\/\/\S+)\/metrics/.exec(c.stdout())![1]!;
+    const ui = /live view: (http:\/\/\S+\/)/.exec(c.stdout())![1]!;
+    // the other source delivers
+    await waitFor(() => fileLines(join(d, 'out')).length === 5, 15_000, 'the seq events in the files');
+    type Status = { role: string; name: string; state: string; restarts: number; lastError?: string };
+    const tailStatus = async () => ((await (await fetch(`${monitor}/status`)).json()) as Record<string, Status[]>).a!.find((x) => x.name === 'tail')!;
+    const failing = await waitFor(async () => {
+      const st = await tailStatus();
+      return st.state === 'failing' && st.restarts >= 1 && st;
+    }, 15_000, 'the exec source failing in /status');
+    expect(failing.lastError).toContain(`command \`${tool}\` not found`);
+    const node = await waitFor(async () => {
+      const frame = (await (await fetch(`${ui}state`)).json()) as { nodes?: Record<string, { state?: string; lastError?: string }> };
+      const n = frame.nodes?.['a/source/tail'];
+      return n?.state === 'failing' && n;
+    }, 15_000, 'the exec source failing in the live view');
+    expect(node.lastError).toContain('not found');
+    // once the command exists, the retry starts it
+    writeFileSync(tool, '#!/bin/sh\necho from-the-tool\n', { mode: 0o755 });
+    await waitFor(() => fileLines(join(d, 'out')).includes('from-the-tool'), 20_000, 'the tool\'s line in the files');
+    expect(c.proc.exitCode).toBe(null);
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+  }, 120_000);
 
   it('serves /metrics in Flume JSON, /metrics/prometheus and /health', async () => {
     const port = await freePort();

@@ -1,8 +1,7 @@
 // One end-to-end test per source: real sockets on 127.0.0.1, real child processes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../runtime/core/config.js';
-import { StartError } from '../../runtime/core/agent.js';
-import { freePort, freeUdpPort, httpPost, runFlow, takeAll, takeN, tcpExchange, udpSend, type Running } from './helpers.js';
+import { freePort, freeUdpPort, httpPost, runFlow, takeAll, takeN, tcpExchange, udpSend, waitFor, type Running } from './helpers.js';
 
 let running: Running | undefined;
 afterEach(async () => {
@@ -50,14 +49,21 @@ describe('netcat', () => {
     const first = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       s -> c }`);
-    try {
-      const second = runFlow(`agent b { source s : netcat { bind = "127.0.0.1", port = ${port} }
+    const second = await runFlow(`agent b { source s : netcat { bind = "127.0.0.1", port = ${port} }
         channel c : memory
         s -> c }`);
-      await expect(second).rejects.toThrow(StartError);
-      await expect(second).rejects.toThrow(`tcp port ${port} on 127.0.0.1 is already in use`);
+    try {
+      // the second agent runs on; its source is retried, and says why it fails
+      const status = await waitFor(() => second.runner.agents[0]!.status().find((x) => x.name === 's' && x.lastError), 10_000, 'the failure');
+      expect(status.state).toBe('failing');
+      expect(status.lastError).toContain(`tcp port ${port} on 127.0.0.1 is already in use`);
+      // once the port is free, the retry takes it
+      await first.stop();
+      await waitFor(() => second.runner.agents[0]!.status().find((x) => x.name === 's')!.state === 'running', 10_000, 'the restart');
+      expect(await tcpExchange(port, 'now\n')).toBe('OK\n');
     } finally {
       await first.stop();
+      await second.stop();
     }
   });
 });
@@ -86,11 +92,13 @@ describe('exec', () => {
     expect(events.slice(0, 4).map(body)).toEqual(['l1', 'l2', 'l1', 'l2']);
   });
 
-  it('fails to start with a clear message when the command does not exist', async () => {
-    const r = runFlow(`agent a { source s : exec { command = "no-such-command-flowc --x" }
+  it('a command that does not exist: the agent runs on, the source is retried with a clear message', async () => {
+    running = await runFlow(`agent a { source s : exec { command = "no-such-command-flowc --x" }
       channel c : memory
       s -> c }`);
-    await expect(r).rejects.toThrow('cannot start source `s`: command `no-such-command-flowc` not found');
+    const line = await waitFor(() => running!.lines.find((l) => l.includes('restarting it in')), 10_000, 'the retry');
+    expect(line).toContain('source `s` failed: cannot start: command `no-such-command-flowc` not found');
+    expect(running.runner.agents[0]!.status().find((x) => x.name === 's')).toMatchObject({ state: 'failing' });
   });
 });
 
