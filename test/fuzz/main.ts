@@ -9,11 +9,12 @@
 // Exit code: 0 when no target found anything, 1 otherwise, 2 on a usage mistake.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readAttacks, runNetwork } from './network/run.js';
 import { runInWorkers } from './pool.js';
 import { loadTarget, IN_PROCESS_TARGETS } from './targets.js';
 import { failureCount, type TargetSummary } from './target.js';
 
-const ALL_TARGETS: readonly string[] = [...IN_PROCESS_TARGETS];
+const ALL_TARGETS: readonly string[] = [...IN_PROCESS_TARGETS, 'network'];
 
 function usage(message: string): never {
   process.stderr.write(`fuzz: ${message}\n(targets: ${ALL_TARGETS.join(', ')})\n`);
@@ -38,15 +39,26 @@ const { values } = parseArgs({
     out: { type: 'string' },
     json: { type: 'string' },
     replay: { type: 'string' },
+    burst: { type: 'string' },
+    parallel: { type: 'string' },
+    'serve-ms': { type: 'string' },
+    'rss-mb': { type: 'string' },
   },
 });
 
 const targets = (values.target ?? ALL_TARGETS.join(',')).split(',').map((t) => t.trim()).filter(Boolean);
 for (const t of targets) if (!ALL_TARGETS.includes(t) && t !== 'canary') usage(`unknown target \`${t}\``);
 
+const networkOptions = {
+  burst: Math.max(1, wholeNumber('--burst', values.burst, 64)),
+  parallel: Math.max(1, wholeNumber('--parallel', values.parallel, 16)),
+  serveMs: wholeNumber('--serve-ms', values['serve-ms'], 20_000),
+  rssLimitMb: wholeNumber('--rss-mb', values['rss-mb'], 768),
+};
+
 if (values.replay !== undefined) {
   if (targets.length !== 1) usage('--replay needs one --target');
-  process.exit(replay(targets[0]!, values.replay));
+  process.exit(targets[0] === 'network' ? await replayNetwork(values.replay) : replay(targets[0]!, values.replay));
 }
 
 const count = wholeNumber('--count', values.count ?? process.env.FUZZ_COUNT, 1000);
@@ -68,7 +80,10 @@ for (const target of targets) {
     lastShown = performance.now();
     process.stdout.write(tty ? `\r\u001b[2K${target}: ${done}/${count}` : `${target}: ${done}/${count}\n`);
   };
-  const summary = await runInWorkers({ target, seed, start, count, jobs, budgetMs, heapMb, outDir, progress });
+  const summary =
+    target === 'network'
+      ? await runNetwork({ seed, start, count, outDir, ...networkOptions, progress })
+      : await runInWorkers({ target, seed, start, count, jobs, budgetMs, heapMb, outDir, progress });
   if (process.stdout.isTTY) process.stdout.write('\r\u001b[2K');
   summaries.push(summary);
   printSummary(summary);
@@ -102,4 +117,11 @@ function replay(targetName: string, path: string): number {
     process.stdout.write(`${path}: crash: ${(e as Error).stack ?? String(e)}\n`);
   }
   return 1;
+}
+
+async function replayNetwork(path: string): Promise<number> {
+  const attacks = readAttacks(path);
+  const summary = await runNetwork({ seed: 0, start: attacks[0]?.index ?? 0, count: attacks.length, outDir: 'fuzz-failures/replayed', ...networkOptions, burst: attacks.length, attacks });
+  printSummary(summary);
+  return failureCount(summary) === 0 ? 0 : 1;
 }
