@@ -9,12 +9,13 @@
 // Exit code: 0 when no target found anything, 1 otherwise, 2 on a usage mistake.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runAvroFrames } from './avro-target.js';
 import { readAttacks, runNetwork } from './network/run.js';
 import { runInWorkers } from './pool.js';
 import { loadTarget, IN_PROCESS_TARGETS } from './targets.js';
 import { failureCount, type TargetSummary } from './target.js';
 
-const ALL_TARGETS: readonly string[] = [...IN_PROCESS_TARGETS, 'network'];
+const ALL_TARGETS: readonly string[] = [...IN_PROCESS_TARGETS, 'network', 'avro-frames'];
 
 function usage(message: string): never {
   process.stderr.write(`fuzz: ${message}\n(targets: ${ALL_TARGETS.join(', ')})\n`);
@@ -58,6 +59,7 @@ const networkOptions = {
 
 if (values.replay !== undefined) {
   if (targets.length !== 1) usage('--replay needs one --target');
+  if (targets[0] === 'avro-frames') usage('avro-frames replays by index: --target avro-frames --seed S --start I --count 1');
   process.exit(targets[0] === 'network' ? await replayNetwork(values.replay) : replay(targets[0]!, values.replay));
 }
 
@@ -83,7 +85,9 @@ for (const target of targets) {
   const summary =
     target === 'network'
       ? await runNetwork({ seed, start, count, outDir, ...networkOptions, progress })
-      : await runInWorkers({ target, seed, start, count, jobs, budgetMs, heapMb, outDir, progress });
+      : target === 'avro-frames'
+        ? await runAvroFrames({ seed, start, count, outDir, parallel: networkOptions.parallel })
+        : await runInWorkers({ target, seed, start, count, jobs, budgetMs, heapMb, outDir, progress });
   if (process.stdout.isTTY) process.stdout.write('\r\u001b[2K');
   summaries.push(summary);
   printSummary(summary);
