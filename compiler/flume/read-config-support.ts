@@ -143,10 +143,9 @@ export class Locator {
   listItem(pl: PropertyLine, name: string): Span {
     const whole = this.value(pl);
     const lineText = this.text.slice(whole.start.offset, this.lineEnd(pl.valueLine).offset);
-    const re = new RegExp(`(^|[\\s])(${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?=[\\s]|$)`);
-    const m = re.exec(lineText);
-    if (!m) return whole;
-    const from = whole.start.offset + m.index + m[1]!.length;
+    const at = findListItem(lineText, name);
+    if (at < 0) return whole;
+    const from = whole.start.offset + at;
     const col = whole.start.col + (from - whole.start.offset);
     return {
       file: this.file,
@@ -154,6 +153,21 @@ export class Locator {
       end: { line: pl.valueLine, col: col + name.length, offset: from + name.length },
     };
   }
+}
+
+/**
+ * Where `name` stands as a whole item of a whitespace list, or -1. A plain scan: names can be
+ * any length, and a regular expression built from one can exceed the engine's limits.
+ */
+export function findListItem(text: string, name: string): number {
+  if (name.length === 0) return -1;
+  const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const before = at === 0 ? undefined : text[at - 1];
+    const after = text[at + name.length];
+    if ((before === undefined || isSpace(before)) && (after === undefined || isSpace(after))) return at;
+  }
+  return -1;
 }
 
 // ---- diagnostics ---------------------------------------------------------------------------
