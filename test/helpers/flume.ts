@@ -62,7 +62,19 @@ export interface FlumeConfigReport {
   /** What survives FlumeConfiguration's validation. */
   kept: Kinds<Record<string, FlumeComponentKept>> | null;
   /** What AbstractConfigurationProvider creates and configures (what the agent would start). */
-  materialised: Kinds<string[]> & { sourceChannels?: Record<string, string[]> };
+  materialised: Kinds<string[]> & {
+    sourceChannels?: Record<string, string[]>;
+    /** The classes Flume instantiated; `interceptors` is each source's chain in order. */
+    classes?: {
+      sources: Record<string, string>;
+      channels: Record<string, string>;
+      sinks: Record<string, string>;
+      selectors: Record<string, string>;
+      interceptors: Record<string, string[]>;
+      /** Sink runners' processors, by group name (or sink name for a sink on its own). */
+      processors: Record<string, string>;
+    };
+  };
   /** The exception that stops the agent from starting at all (Application logs it and runs nothing). */
   fatal: string | null;
   /** declared minus materialised. */

@@ -16,7 +16,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flume.Context;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import org.apache.flume.Sink;
+import org.apache.flume.SinkProcessor;
+import org.apache.flume.SinkRunner;
+import org.apache.flume.Source;
 import org.apache.flume.SourceRunner;
+import org.apache.flume.channel.ChannelProcessor;
 import org.apache.flume.Channel;
 import org.apache.flume.conf.ComponentConfiguration;
 import org.apache.flume.conf.FlumeConfiguration;
@@ -140,6 +147,7 @@ public final class ConfigCheck {
         wiring.put(e.getKey(), used);
       }
       materialised.put("sourceChannels", wiring);
+      materialised.put("classes", classes(m));
     } catch (RuntimeException | LinkageError e) {
       // Application.main ends here too: the agent does not start at all.
       fatal = e.toString();
@@ -156,6 +164,78 @@ public final class ConfigCheck {
     }
     report.put("dropped", dropped);
     return report;
+  }
+
+  /**
+   * The classes Flume instantiated: the truth about a type alias or class name, and the order of
+   * each source's interceptor chain (read from Flume's private fields: no getter exposes them).
+   */
+  private static Map<String, Object> classes(MaterializedConfiguration m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> sources = new TreeMap<>();
+    Map<String, Object> selectors = new TreeMap<>();
+    Map<String, Object> interceptors = new TreeMap<>();
+    for (Map.Entry<String, SourceRunner> e : m.getSourceRunners().entrySet()) {
+      Source source = e.getValue().getSource();
+      sources.put(e.getKey(), source.getClass().getName());
+      ChannelProcessor cp = source.getChannelProcessor();
+      selectors.put(e.getKey(), cp.getSelector().getClass().getName());
+      List<String> chain = new ArrayList<>();
+      Object ic = field(cp, "interceptorChain");
+      Object list = ic == null ? null : field(ic, "interceptors");
+      if (list instanceof Collection) for (Object i : (Collection<?>) list) chain.add(i.getClass().getName());
+      interceptors.put(e.getKey(), chain);
+    }
+    Map<String, Object> channels = new TreeMap<>();
+    for (Map.Entry<String, Channel> e : m.getChannels().entrySet()) channels.put(e.getKey(), e.getValue().getClass().getName());
+    Map<String, Object> sinks = new TreeMap<>();
+    Map<String, Object> processors = new TreeMap<>();
+    for (Map.Entry<String, SinkRunner> e : m.getSinkRunners().entrySet()) {
+      SinkProcessor p = e.getValue().getPolicy();
+      processors.put(e.getKey(), p.getClass().getName());
+      for (Sink k : sinksOf(p)) sinks.put(k.getName(), k.getClass().getName());
+    }
+    out.put("sources", sources);
+    out.put("channels", channels);
+    out.put("sinks", sinks);
+    out.put("selectors", selectors);
+    out.put("interceptors", interceptors);
+    out.put("processors", processors);
+    return out;
+  }
+
+  private static Set<Sink> sinksOf(SinkProcessor p) {
+    Set<Sink> out = new java.util.LinkedHashSet<>();
+    for (Class<?> c = p.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers())) continue;
+        Object v = field(p, f);
+        if (v instanceof Sink) out.add((Sink) v);
+        else if (v instanceof Collection) for (Object o : (Collection<?>) v) { if (o instanceof Sink) out.add((Sink) o); }
+        else if (v instanceof Map) for (Object o : ((Map<?, ?>) v).values()) { if (o instanceof Sink) out.add((Sink) o); }
+      }
+    }
+    return out;
+  }
+
+  private static Object field(Object target, String name) {
+    for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+      try {
+        return field(target, c.getDeclaredField(name));
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      }
+    }
+    return null;
+  }
+
+  private static Object field(Object target, Field f) {
+    try {
+      f.setAccessible(true);
+      return f.get(target);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** The properties as Flume 1.11 reads them: java.util.Properties, then ${...} resolution. */
