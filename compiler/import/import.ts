@@ -20,6 +20,7 @@ import type { Category, ComponentSpec } from '../catalog/types.js';
 import type { ConfigAgent, ConfigComponent, ConfigProp, ConfigSelector, ConfigSink, ConfigSinkGroup, ConfigSource, FlumeConfigFile } from '../flume/config.js';
 import type { PropertyLine } from '../properties/reader.js';
 import { formatPropertyLine } from '../properties/writer.js';
+import { javaTrim, splitJavaWhitespace } from '../flume/read-config-support.js';
 import { cover, Synth } from './synth.js';
 import { importValue } from './values.js';
 
@@ -150,12 +151,15 @@ class AgentImporter {
 
   /**
    * Interceptors whose name is their kind are written inline (`| timestamp`); others are
-   * declared once per agent under their own name, so that the properties keep it.
+   * declared once per agent under their own name, so that the properties keep it. Only those
+   * the source lists count: Flume builds the chain from the `interceptors` list and ignores
+   * the others (they are written as comments).
    */
   private interceptorDeclarations(): Map<ConfigComponent, string> {
     const declared = new Map<ConfigComponent, string>();
     for (const src of this.agent.sources.filter((x) => x.active)) {
       for (const i of src.interceptors) {
+        if (!i.active) continue;
         const spec = i.type ? findKind('interceptor', i.type) : undefined;
         if (spec && i.name === spec.kind) continue;
         let name = i.name;
@@ -168,6 +172,12 @@ class AgentImporter {
     return declared;
   }
 
+  /** The source's interceptor chain as Flume builds it: the `interceptors` list in order, repeats included. */
+  private chain(src: ConfigSource): ConfigComponent[] {
+    const listed = src.interceptorsLine ? splitJavaWhitespace(javaTrim(src.interceptorsLine.value)) : [];
+    return listed.map((name) => src.interceptors.find((i) => i.active && i.name === name)).filter((i): i is ConfigComponent => !!i);
+  }
+
   private sourceFlow(src: ConfigSource, declared: Map<ConfigComponent, string>): void {
     const s = this.s;
     const channels = src.channels.filter((c) => this.isActiveChannel(c));
@@ -177,7 +187,7 @@ class AgentImporter {
     leading(s, src.selector.typeLine);
     s.newLine();
     const head = s.ident(src.name);
-    const pipes: PipeStep[] = src.interceptors.map((i) => {
+    const pipes: PipeStep[] = this.chain(src).map((i) => {
       const name = declared.get(i);
       if (name) {
         const target = s.typeRef(name);
@@ -337,14 +347,15 @@ class AgentImporter {
   private inactive(): void {
     const s = this.s;
     const a = this.agent;
-    const report = (what: string, c: { name: string; active: boolean; dropReason?: string }, lines: PropertyLine[]) => {
+    const report = (what: string, c: { name: string; active: boolean; dropReason?: string }, lines: PropertyLine[], label = `${what} ${c.name}`) => {
       if (c.active) return;
       s.blankLine();
-      s.comment(`${what} ${c.name} is not imported: ${c.dropReason ?? 'Flume drops it'}. Its lines:`);
+      s.comment(`${label} is not imported: ${c.dropReason ?? 'Flume drops it'}. Its lines:`);
       for (const line of lines.sort((x, y) => x.line - y.line)) s.comment(`  ${lineText(line)}`);
     };
     const linesOf = (c: ConfigComponent) => [...(c.typeLine ? [c.typeLine] : []), ...c.props.map((p) => p.line)];
     for (const src of a.sources) {
+      if (src.active) for (const i of src.interceptors) report('interceptor', i, linesOf(i), `interceptor ${i.name} of source ${src.name}`);
       report('source', src, [
         ...linesOf(src),
         ...(src.channelsLine ? [src.channelsLine] : []),
