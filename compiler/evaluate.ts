@@ -78,10 +78,35 @@ export function evaluate(expr: Expr, scope: Scope, diagnostics: Diagnostic[]): V
   }
 }
 
-function concat(expr: Extract<Expr, { kind: 'Concat' }>, scope: Scope, diagnostics: Diagnostic[]): Value | undefined {
-  const left = evaluate(expr.left, scope, diagnostics);
-  const right = evaluate(expr.right, scope, diagnostics);
-  if (!left || !right) return undefined;
+type ConcatExpr = Extract<Expr, { kind: 'Concat' }>;
+
+/**
+ * `a + b + c` is `(a + b) + c`: a chain of n terms nests n deep on the left. It is walked in a
+ * loop, not by recursion, so that a chain of any length is evaluated without exhausting the stack.
+ */
+function concat(expr: ConcatExpr, scope: Scope, diagnostics: Diagnostic[]): Value | undefined {
+  const spine: ConcatExpr[] = [];
+  let e: Expr = expr;
+  while (e.kind === 'Concat') {
+    spine.push(e);
+    e = e.left;
+  }
+  let acc = evaluate(e, scope, diagnostics);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const node = spine[i]!;
+    const right = evaluate(node.right, scope, diagnostics);
+    // A list this chain built is extended in place: `[a] + [b] + ...` stays linear.
+    if (acc?.t === 'list' && right?.t === 'list' && i < spine.length - 1) {
+      for (const item of right.items) acc.items.push(item);
+      acc.span = node.span;
+      continue;
+    }
+    acc = acc && right ? join(node, acc, right, scope, diagnostics) : undefined;
+  }
+  return acc;
+}
+
+function join(expr: ConcatExpr, left: Value, right: Value, scope: Scope, diagnostics: Diagnostic[]): Value | undefined {
   // A bare name next to `+` can only be a constant; an undefined one is a typo, not text.
   for (const operand of [left, right]) {
     if (operand.t !== 'word') continue;

@@ -99,10 +99,15 @@ export function buildNameIndex(file: FlowFile): NameIndex {
       case 'List':
         for (const item of expr.items) walkExpr(item, agent, inSinksList);
         return;
-      case 'Concat':
-        walkExpr(expr.left, agent, false);
-        walkExpr(expr.right, agent, false);
+      case 'Concat': {
+        // A chain of `+` nests deep on the left: walked in a loop, not by recursion.
+        const rights: Expr[] = [];
+        let e: Expr = expr;
+        for (; e.kind === 'Concat'; e = e.left) rights.push(e.right);
+        walkExpr(e, agent, false);
+        for (let i = rights.length - 1; i >= 0; i--) walkExpr(rights[i]!, agent, false);
         return;
+      }
       case 'Call':
         for (const arg of expr.args) walkExpr(arg, agent, false);
         return;
