@@ -172,7 +172,7 @@ export function undeliveredReport(undelivered: readonly Undelivered[], drainTime
  */
 export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: number, beforeExit?: () => void | Promise<void>): void {
   let stopping = false;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const onSignal = (sig: string) => {
     if (stopping) {
       log.warn(`${sig} again: exiting without waiting`);
       process.exit(1);
@@ -197,6 +197,29 @@ export function stopOnSignals(runner: Runner, log: Logger, drainTimeoutMs: numbe
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  stopWithLauncher(() => onSignal('the npm command that started this agent exited'));
+}
+
+/** How often the agent looks whether the npm command that started it is still there (ms). */
+const LAUNCHER_POLL_MS = 500;
+
+/**
+ * `npx flowc run …` (and `npm exec`, `npm run`) starts the agent through `sh -c`: on SIGTERM,
+ * npm passes the signal to that shell only, which dies, and the agent would run on, re-parented
+ * to PID 1, after the user stopped the command. So when npm (or yarn, pnpm: they set the same
+ * variable) started this process, the agent stops as on SIGTERM once its parent is gone. (Only
+ * then: a plain `flowc run … &` may outlive its shell on purpose, as with nohup.)
+ */
+function stopWithLauncher(stop: () => void): void {
+  if (!process.env.npm_execpath) return;
+  const launcher = process.ppid;
+  if (launcher <= 1) return;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    stop();
+  }, LAUNCHER_POLL_MS);
+  timer.unref();
 }
 
 /** Entry point of a generated bundle: `node app.agent.mjs [--monitor-port P] [--drain-timeout MS]`. */
