@@ -33,7 +33,7 @@ describe('flowc run', () => {
     const d = work();
     // A source that cannot start does not stop the agent (as in Flume): it is retried.
     const c1 = run(d, `agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }\n channel c : memory\n s -> c }\n`);
-    await waitFor(() => c1.stderr().includes('restarting it in'), 15_000, 'the retry');
+    await waitFor(() => c1.stderr().includes('restarting it in'), 30_000, 'the retry');
     c1.proc.kill('SIGTERM');
     expect(await c1.exited).toBe(0);
     expect(c1.stderr()).toContain(`source \`s\` failed: cannot start: tcp port ${port} on 127.0.0.1 is already in use`);
@@ -42,7 +42,7 @@ describe('flowc run', () => {
     expect(await c2.exited).toBe(1);
     expect(c2.stderr()).toMatch(/cannot start sink `k`: .*plain-file\/out/);
     const c3 = run(d, `agent a { source s : exec { command = "flowc-no-such-tool -f x" }\n channel c : memory\n s -> c }\n`);
-    await waitFor(() => c3.stderr().includes('restarting it in'), 15_000, 'the retry');
+    await waitFor(() => c3.stderr().includes('restarting it in'), 30_000, 'the retry');
     c3.proc.kill('SIGTERM');
     expect(await c3.exited).toBe(0);
     expect(c3.stderr()).toContain('source `s` failed: cannot start: command `flowc-no-such-tool` not found');
