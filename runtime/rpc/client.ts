@@ -14,7 +14,7 @@ import { DeflateStream } from './deflate.js';
 import { encodeRequestFrame, FrameDecoder, type Frame } from './frame.js';
 import {
   encodeHandshakeRequest,
-  encodeParams,
+  encodeParamsTransient,
   FLUME_PROTOCOL_HASHES,
   PROTOCOL_HASH,
   PROTOCOL_TEXT,
@@ -58,7 +58,7 @@ interface ServerMemo {
 const memos = new Map<string, ServerMemo>();
 
 const FLUME_HASH = FLUME_PROTOCOL_HASHES[0]!;
-const EMPTY_META = Buffer.from([0]);
+const EMPTY = Buffer.alloc(0);
 const NAMES: Record<MessageName, Buffer> = {
   append: Buffer.from('\x00\x0cappend', 'latin1'),
   appendBatch: Buffer.from('\x00\x16appendBatch', 'latin1'),
@@ -102,6 +102,7 @@ export class AvroClient {
       }
     });
     stream.on('error', (e) => this.fail(new Error(`connection to ${this.address} failed: ${e.message}`)));
+    if (socket !== stream) socket.on('error', (e) => this.fail(new Error(`connection to ${this.address} failed: ${e.message}`)));
     stream.on('close', () => this.fail(new Error(`connection to ${this.address} closed`)));
     stream.on('end', () => this.fail(new Error(`${this.address} closed the connection`)));
   }
@@ -144,11 +145,11 @@ export class AvroClient {
   }
 
   appendBatch(events: Event[]): Promise<Status> {
-    return this.request('appendBatch', encodeParams('appendBatch', events));
+    return this.request('appendBatch', encodeParamsTransient('appendBatch', events));
   }
 
   append(event: Event): Promise<Status> {
-    return this.request('append', encodeParams('append', [event]));
+    return this.request('append', encodeParamsTransient('append', [event]));
   }
 
   /** Whether the connection can still be used. */
@@ -169,8 +170,11 @@ export class AvroClient {
     clearTimeout(timer);
   }
 
+  /** `params` may be a transient view: it is used at once, or copied when it must wait. */
   private request(message: MessageName, params: Buffer): Promise<Status> {
     if (this.failure) return Promise.reject(this.failure);
+    // Until the handshake is done, a request may wait or be sent again (after NONE): keep a copy.
+    if (!this.connected) params = Buffer.from(params);
     return new Promise((resolve, reject) => {
       const p: Pending = { message, params, handshake: false, resolve, reject };
       if (this.connected) this.send(p);
@@ -205,6 +209,7 @@ export class AvroClient {
     clearTimeout(p.timer);
     p.timer = setTimeout(() => this.fail(new Error(`no answer from ${this.address} within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
     this.stream.write(encodeRequestFrame(serial, head, p.params));
+    if (!p.handshake) p.params = EMPTY;
   }
 
   private onReply(f: Frame): void {

@@ -127,15 +127,23 @@ export function readEvents(r: AvroReader): Event[] {
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
-/** The params of a message, Avro-encoded (avsc), into a fresh buffer of their exact size. */
-export function encodeParams(message: MessageName, events: readonly Event[]): Buffer {
+/**
+ * The params of a message, Avro-encoded (avsc), as a view of a shared scratch buffer: valid
+ * until the next call (copy it to keep it). Saves a copy of every batch on the way to the frame.
+ */
+export function encodeParamsTransient(message: MessageName, events: readonly Event[]): Buffer {
   const type = message === 'append' ? appendRequest : appendBatchRequest;
   const value = message === 'append' ? { event: events[0] } : { events };
   for (;;) {
     const end = type.encode(value, scratch, 0);
-    if (end >= 0) return Buffer.from(scratch.subarray(0, end));
+    if (end >= 0) return scratch.subarray(0, end);
     scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + 1024));
   }
+}
+
+/** The params of a message, Avro-encoded, in a buffer of their own. */
+export function encodeParams(message: MessageName, events: readonly Event[]): Buffer {
+  return Buffer.from(encodeParamsTransient(message, events));
 }
 
 /** Flume's messages whose request schema in a client's protocol equals ours, by name. */

@@ -105,6 +105,26 @@ agent edge {
     }
   });
 
+  it('reset-connection-interval reconnects while events flow', async () => {
+    const c = await collector();
+    const r = await runFlow(`
+agent edge {
+  source gen : seq { totalEvents = 1000000, batchSize = 10 }
+  channel buf : memory { capacity = 1000000, transactionCapacity = 100 }
+  sink up : avro { hostname = "127.0.0.1", port = ${c.port}, batch-size = 100, reset-connection-interval = 1s }
+  gen -> buf -> up
+}`);
+    try {
+      await waitFor(() => Number(metrics(r, 'edge', 'SINK.up').ConnectionCreatedCount) >= 3, 20_000, 'two reconnections');
+      const k = metrics(r, 'edge', 'SINK.up');
+      expect(Number(k.ConnectionClosedCount)).toBeGreaterThanOrEqual(2);
+      expect(k.ConnectionFailedCount).toBe('0');
+      expect(k.EventWriteFail).toBe('0');
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('in a failover group, the edge survives the loss of its collector', async () => {
     const backup = await collector();
     let primaryClosed = false;
