@@ -2,7 +2,7 @@
 // diagnostics as `flowc check` does; errors stop here, with nothing started), turns each agent
 // into its runtime configuration and runs it in this process.
 import { Option, type Command } from 'commander';
-import { watch as watchFile, type FSWatcher } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import { runtimeConfig } from '../../compiler/emit/runtime-config.js';
 import { checkRuntimeSupport } from '../../compiler/emit/bundle.js';
 import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
@@ -15,6 +15,7 @@ import type { Program } from '../../compiler/model.js';
 import { EXIT_ERRORS, EXIT_USAGE } from '../exit-codes.js';
 import { redraw, startUi, uiPort, type LiveView } from '../live/index.js';
 import { compileOneFile } from '../compile-one.js';
+import { watchSaves } from '../watch-file.js';
 import { Reporter } from '../report.js';
 
 interface RunOpts {
@@ -168,7 +169,6 @@ async function run(file: string, opts: RunOpts, version: string): Promise<number
  */
 function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger, initial: AgentRuntimeConfig[], onChange?: (loaded: Loaded) => Promise<void>): FSWatcher {
   let current = new Map(initial.map((c) => [c.agent, c]));
-  let timer: NodeJS.Timeout | undefined;
   let reloading = Promise.resolve();
   const reload = async () => {
     const loaded = load(file, opts.agent);
@@ -215,10 +215,7 @@ function watchAndReload(file: string, opts: RunOpts, runner: Runner, log: Logger
     if (changed === 0) log.info('no change to run');
     else await onChange?.(loaded).catch((e: unknown) => log.warn(`could not redraw the live view: ${errorText(e)}`));
   };
-  return watchFile(file, () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      reloading = reloading.then(reload, reload);
-    }, 150);
+  return watchSaves(file, () => {
+    reloading = reloading.then(reload, reload);
   });
 }

@@ -1,6 +1,7 @@
 // `flowc run` and `flowc build --target bundle` as a user runs them: the built CLI in a child
 // process (run `npx tsc -p tsconfig.json` first), real ports, files and signals.
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -209,6 +210,20 @@ describe('flowc build --target bundle', () => {
 });
 
 describe('flowc run --watch', () => {
+  it('hears every save by rename (sed -i, and editors that save so), not only the first', async () => {
+    const d = work();
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const c = run(d, `agent a {\n  source s : netcat { bind = "127.0.0.1", port = ${ports[0]} }\n  channel c : memory\n  s -> c\n}\n`, ['--watch']);
+    await started(c);
+    expect(await tcpExchange(ports[0]!, 'one\n')).toBe('OK\n');
+    for (let i = 1; i < ports.length; i++) {
+      // sed -i writes a new file and renames it over app.flow
+      execFileSync('sed', ['-i', `s/port = ${ports[i - 1]}/port = ${ports[i]}/`, join(d, 'app.flow')]);
+      await waitFor(() => c.stdout().split('agent `a` reloaded').length - 1 === i, 20_000, `reload ${i} after a save by rename`);
+      expect(await tcpExchange(ports[i]!, `line ${i}\n`)).toBe('OK\n');
+    }
+  });
+
   it('keeps running on errors, and reloads what changed, keeping the events of unchanged memory channels', async () => {
     const d = work();
     const port = await freePort();
