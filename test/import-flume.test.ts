@@ -63,6 +63,35 @@ describe('interceptor chains are the source\'s `interceptors` list', () => {
   });
 });
 
+describe('channel selectors', () => {
+  it('`selector.optional` naming something that is not a channel of the source is kept as written', () => {
+    const t = importRoundTrip([
+      'a1.sources = r1',
+      'a1.channels = c1 c2',
+      'a1.sinks = k1 k2',
+      'a1.sources.r1.type = netcat',
+      'a1.sources.r1.bind = 127.0.0.1',
+      'a1.sources.r1.port = 44444',
+      'a1.sources.r1.channels = c1 c2',
+      'a1.sources.r1.selector.optional = c2 nope',
+      'a1.channels.c1.type = memory',
+      'a1.channels.c2.type = memory',
+      'a1.sinks.k1.type = logger',
+      'a1.sinks.k1.channel = c1',
+      'a1.sinks.k2.type = logger',
+      'a1.sinks.k2.channel = c2',
+    ]);
+    expectSameRun(t);
+    expect(t.agents[0]!.after!.sources.r1!.selector.props).toEqual({ optional: 'c2 nope' });
+  });
+
+  it('an optional list of channels of the source becomes `c?` targets', () => {
+    const t = importRoundTrip([...netcat().map((l) => l.replace('channels = c1', 'channels = c1 c2').replace('a1.channels = c1', 'a1.channels = c1 c2')), 'a1.channels.c2.type = memory', 'a1.sinks = k1 k2', 'a1.sinks.k2.type = null', 'a1.sinks.k2.channel = c2', 'a1.sources.r1.selector.optional = c2']);
+    expectSameRun(t);
+    expect(t.flow).toContain('r1 -> c1, c2?');
+  });
+});
+
 /** The shared corpus of real flume.properties (beside the clone on CI; never copied into the project). */
 function corpusDir(): string | undefined {
   for (const d of [process.env.FLOWC_CORPUS, '../shared/corpus', '/work/shared/corpus']) if (d && existsSync(resolve(d))) return resolve(d);

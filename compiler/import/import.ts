@@ -213,10 +213,14 @@ class AgentImporter {
     if (route) return route;
     const optional = new Set<string>();
     const optionalProp = sel.props.find((p) => p.key === 'optional');
-    const plainReplicating = spec?.kind === 'replicating' && !sel.type;
-    if (plainReplicating && optionalProp) for (const c of optionalProp.value.split(/\s+/)) optional.add(c);
+    // `c?` says "optional" only when every name is a channel of the source; Flume also keeps a
+    // name that is not (as a null channel it logs an error for on every batch), so such a list
+    // stays a property, as written, and the reader's warning says what is wrong with it.
+    const optionalNames = optionalProp ? splitJavaWhitespace(optionalProp.value) : [];
+    const inline = spec?.kind === 'replicating' && !sel.type && !!optionalProp && optionalNames.every((c) => channels.includes(c));
+    if (inline) for (const c of optionalNames) optional.add(c);
     const targets = channels.map((c) => s.target(c, optional.has(c)));
-    const rest = sel.props.filter((p) => !(plainReplicating && p === optionalProp));
+    const rest = sel.props.filter((p) => !(inline && p === optionalProp));
     const stage: Stage = { kind: 'Targets', targets, span: cover(targets[0]!.span, targets[targets.length - 1]!.span) };
     if (sel.type || rest.length > 0) {
       stage.options = s.block(() => {
