@@ -1,14 +1,26 @@
 // Import → build keeps what real Flume 1.11 runs, judged by Flume's own loader (ConfigCheck,
 // test/peers/README.md): per rule with configs written for it, and over the shared corpus.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { flowc } from './helpers/cli.js';
 import { importRoundTrip, importRoundTrips, type RoundTrip } from './helpers/flume-meaning.js';
 
 /** Every agent of the original runs the same after import → build, and the import compiles. */
 function expectSameRun(t: RoundTrip): void {
   expect(t.compileErrors).toEqual([]);
   for (const a of t.agents) expect(a.after, `agent ${a.agent}\n${t.flow}`).toEqual(a.before);
+}
+
+/** `flowc import` of the lines, as a user runs it. */
+function importLines(lines: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'flowc-import-'));
+  const input = join(dir, 'in.properties');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  const out = join(dir, 'out.flow');
+  const r = flowc(['import', input, '-o', out]);
+  return { ...r, out, flow: existsSync(out) ? readFileSync(out, 'utf8') : '' };
 }
 
 const netcat = (agent = 'a1') => [
@@ -89,6 +101,91 @@ describe('channel selectors', () => {
     const t = importRoundTrip([...netcat().map((l) => l.replace('channels = c1', 'channels = c1 c2').replace('a1.channels = c1', 'a1.channels = c1 c2')), 'a1.channels.c2.type = memory', 'a1.sinks = k1 k2', 'a1.sinks.k2.type = null', 'a1.sinks.k2.channel = c2', 'a1.sources.r1.selector.optional = c2']);
     expectSameRun(t);
     expect(t.flow).toContain('r1 -> c1, c2?');
+  });
+});
+
+describe('deprecated property names Flume 1.11 still translates', () => {
+  const seq = ['a1.sources = r1', 'a1.channels = c1', 'a1.sinks = k1', 'a1.sources.r1.type = seq', 'a1.sources.r1.channels = c1'];
+
+  it('a Kafka sink configured with brokerList, topic, requiredAcks and batchSize is kept, with warnings', () => {
+    const lines = [
+      ...seq,
+      'a1.channels.c1.type = memory',
+      'a1.sinks.k1.type = org.apache.flume.sink.kafka.KafkaSink',
+      'a1.sinks.k1.brokerList = b1:9092,b2:9092',
+      'a1.sinks.k1.topic = t1',
+      'a1.sinks.k1.requiredAcks = -1',
+      'a1.sinks.k1.batchSize = 20',
+      'a1.sinks.k1.channel = c1',
+    ];
+    const t = importRoundTrip(lines);
+    expectSameRun(t);
+    expect(Object.keys(t.agents[0]!.after!.sinks)).toEqual(['k1']);
+    const r = importLines(lines);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("warning[FLOW028]: `brokerList` of sink `k1` (kafka) is deprecated; Flume 1.11 reads it as `kafka.bootstrap.servers`");
+    expect(r.stderr).toContain('reads it as `flumeBatchSize`');
+  });
+
+  it('a Kafka channel configured with brokerList, topic, groupId and readSmallestOffset is kept', () => {
+    const t = importRoundTrip([
+      ...seq,
+      'a1.channels.c1.type = org.apache.flume.channel.kafka.KafkaChannel',
+      'a1.channels.c1.brokerList = b1:9092',
+      'a1.channels.c1.topic = t1',
+      'a1.channels.c1.groupId = g1',
+      'a1.channels.c1.readSmallestOffset = true',
+      'a1.sinks.k1.type = null',
+      'a1.sinks.k1.channel = c1',
+    ]);
+    expectSameRun(t);
+    expect(t.agents[0]!.after!.channels.c1!.class).toBe('org.apache.flume.channel.kafka.KafkaChannel');
+  });
+
+  it('a Kafka source with topic and groupId is kept', () => {
+    const t = importRoundTrip([
+      'a1.sources = r1',
+      'a1.channels = c1',
+      'a1.sinks = k1',
+      'a1.sources.r1.type = org.apache.flume.source.kafka.KafkaSource',
+      'a1.sources.r1.kafka.bootstrap.servers = b1:9092',
+      'a1.sources.r1.topic = t1',
+      'a1.sources.r1.groupId = g1',
+      'a1.sources.r1.channels = c1',
+      'a1.channels.c1.type = memory',
+      'a1.channels.c1.capacity = 10000',
+      'a1.channels.c1.transactionCapacity = 1000',
+      'a1.sinks.k1.type = null',
+      'a1.sinks.k1.channel = c1',
+    ]);
+    expectSameRun(t);
+    expect(Object.keys(t.agents[0]!.after!.sources)).toEqual(['r1']);
+  });
+
+  it('zookeeperConnect gives a Kafka source its brokers (Flume looks them up in ZooKeeper)', () => {
+    const r = importLines([
+      'a1.sources = r1',
+      'a1.channels = c1',
+      'a1.sources.r1.type = org.apache.flume.source.kafka.KafkaSource',
+      'a1.sources.r1.zookeeperConnect = zk1:2181',
+      'a1.sources.r1.topic = t1',
+      'a1.sources.r1.channels = c1',
+      'a1.channels.c1.type = memory',
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.flow).toMatch(/source r1 : kafka \{\s*zookeeperConnect = "zk1:2181"/);
+    expect(r.stderr).toContain('reads it as `kafka.bootstrap.servers`');
+    const checked = flowc(['check', r.out]);
+    expect(checked.stdout + checked.stderr).not.toContain('FLOW022');
+  });
+
+  it('a deprecated batchSize above the channel\'s transactionCapacity is caught as Flume catches it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowc-deprecated-'));
+    const file = join(dir, 'k.flow');
+    writeFileSync(file, 'agent a1 {\n  source r1 : seq\n  channel c1 : memory { transactionCapacity = 100 }\n  sink k1 : kafka { brokerList = "b:9092", batchSize = 500 }\n  r1 -> c1\n  c1 -> k1\n}\n');
+    const r = flowc(['check', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toContain('error[FLOW060]: sink `k1` takes batches of 500 events');
   });
 });
 

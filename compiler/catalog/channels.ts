@@ -434,24 +434,28 @@ export const channels: readonly ComponentSpec[] = [
         type: 'list',
         listSeparator: 'comma',
         deprecated: 'Use kafka.bootstrap.servers.',
+        replacedBy: 'kafka.bootstrap.servers',
         doc: 'Former list of brokers.',
       },
       {
         name: 'topic',
         type: 'string',
         deprecated: 'Use kafka.topic.',
+        replacedBy: 'kafka.topic',
         doc: 'Former topic name.',
       },
       {
         name: 'groupId',
         type: 'string',
         deprecated: 'Use kafka.consumer.group.id.',
+        replacedBy: 'kafka.consumer.group.id',
         doc: 'Former consumer group id.',
       },
       {
         name: 'readSmallestOffset',
         type: 'boolean',
         deprecated: 'Use kafka.consumer.auto.offset.reset.',
+        replacedBy: 'kafka.consumer.auto.offset.reset',
         doc: 'Former switch to start from the oldest offset.',
       },
       {

@@ -147,6 +147,14 @@ export function findProperty(spec: ComponentSpec, key: string): PropertySpec | u
   return undefined;
 }
 
+/**
+ * The keys that give a component the property `name`: the property itself, then the deprecated
+ * keys Flume translates to it when it is absent.
+ */
+export function keysProviding(spec: ComponentSpec, name: string): string[] {
+  return [name, ...spec.properties.filter((p) => p.replacedBy === name).map((p) => p.name)];
+}
+
 /** How diagnostics name a category in prose. */
 export const categoryWord: Record<Category, string> = {
   source: 'source',

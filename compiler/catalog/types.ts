@@ -53,6 +53,12 @@ export interface PropertySpec {
   sensitive?: boolean;
   /** Why the property is deprecated, and what to use instead. */
   deprecated?: string;
+  /**
+   * The key Flume 1.11 translates this deprecated one to when that key is not set itself
+   * (`brokerList` → `kafka.bootstrap.servers`): the deprecated key provides it, so a component
+   * that sets only the old name still runs.
+   */
+  replacedBy?: string;
   /** A key that Flume's user guide spells differently from the code that reads it. */
   guideName?: string;
 }

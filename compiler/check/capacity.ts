@@ -1,5 +1,6 @@
 // Capacity rules that Flume only discovers under load: a batch larger than the channel's
 // transaction, or a transaction larger than the channel.
+import { keysProviding } from '../catalog/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Agent, Component } from '../model.js';
 import { propOf } from '../model.js';
@@ -31,8 +32,10 @@ export function checkCapacity(agent: Agent, diagnostics: Diagnostic[]): void {
 }
 
 function checkBatch(c: Component, channel: Component, tx: number, diagnostics: Diagnostic[]): void {
-  const key = c.spec?.batchSizeProperty;
-  if (!key) return;
+  const base = c.spec?.batchSizeProperty;
+  if (!base) return;
+  // A deprecated key (the Kafka sink's `batchSize`) counts when the current one is not set.
+  const key = keysProviding(c.spec!, base).find((k) => propOf(c, k)) ?? base;
   const batch = effectiveNumber(c, key);
   if (batch === undefined || batch <= tx) return;
   const prop = propOf(c, key);

@@ -1,6 +1,6 @@
 // Rules on each component by itself: its kind, its properties' names, types, units, ranges
 // and allowed values, and the properties it requires.
-import { categoryWord, kindsOf } from '../catalog/index.js';
+import { categoryWord, keysProviding, kindsOf } from '../catalog/index.js';
 import type { ComponentSpec, PropertySpec } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Agent, Component, Prop } from '../model.js';
@@ -172,7 +172,7 @@ function checkRequired(c: Component, spec: ComponentSpec, diagnostics: Diagnosti
   const linked = spec.connects && propOf(c, 'to');
   for (const ps of spec.properties) {
     if (!ps.required || ps.name.includes('<') || ps.name.endsWith('*')) continue;
-    if (propOf(c, ps.name)) continue;
+    if (keysProviding(spec, ps.name).some((key) => propOf(c, key))) continue;
     if (linked && (ps.name === spec.connects!.hostProperty || ps.name === spec.connects!.portProperty)) continue;
     const help = [`add \`${ps.name} = ${exampleValue(ps)}\``];
     if (spec.connects && (ps.name === spec.connects.hostProperty || ps.name === spec.connects.portProperty)) {

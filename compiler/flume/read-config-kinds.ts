@@ -84,7 +84,17 @@ export function checkKnownProps(
   out: Diagnostic[],
 ): void {
   for (const p of props) {
-    if (findProperty(spec, p.key)) continue;
+    const known = findProperty(spec, p.key);
+    if (known?.deprecated) {
+      const replacement = known.replacedBy && props.find((q) => q.key === known.replacedBy);
+      out.push(
+        makeDiagnostic('warning', 'FLOW028', `\`${prefix}${p.key}\` of ${owner} (${spec.kind}) is deprecated${known.replacedBy ? (replacement ? `, and Flume ignores it: \`${prefix}${known.replacedBy}\` is set` : `; Flume 1.11 reads it as \`${prefix}${known.replacedBy}\``) : ''}`, loc.key(p.line), {
+          label: 'deprecated',
+          help: [known.deprecated],
+        }),
+      );
+    }
+    if (known) continue;
     const span = loc.key(p.line);
     const byGuideName = spec.properties.find((s) => s.guideName === p.key);
     if (byGuideName) {

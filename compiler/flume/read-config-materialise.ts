@@ -6,7 +6,7 @@
 import type { Span } from '../../grammar/ast.js';
 import type { ComponentSpec } from '../catalog/types.js';
 import type { ConfigComponent, ConfigProp, ConfigSink, ConfigSinkGroup, ConfigSource } from './config.js';
-import { categoryWord } from '../catalog/index.js';
+import { categoryWord, keysProviding } from '../catalog/index.js';
 import { resolveFlumeType } from './read-config-kinds.js';
 import { javaHashSetOrder, javaTrim, splitJavaWhitespace, type DiagnosticInit } from './read-config-support.js';
 import type { AgentCheck } from './read-config-validate.js';
@@ -18,7 +18,8 @@ import type { AgentCheck } from './read-config-validate.js';
  */
 function configures(c: AgentCheck, u: ConfigComponent, spec: ComponentSpec, what: 'source' | 'sink'): boolean {
   const missing = spec.properties
-    .filter((p) => p.required && !p.name.includes('<') && !p.name.endsWith('*') && !u.props.some((q) => q.key === p.name))
+    .filter((p) => p.required && !p.name.includes('<') && !p.name.endsWith('*'))
+    .filter((p) => !keysProviding(spec, p.name).some((key) => u.props.some((q) => q.key === key)))
     .map((p) => `\`${p.name}\``);
   if (missing.length === 0) return true;
   c.drop(u, `it lacks the required ${missing.join(', ')}, so its configure() fails`);
@@ -130,7 +131,8 @@ function checkBatch(
   specs: Map<ConfigComponent, ComponentSpec>,
 ): void {
   if (!spec || !spec.batchCheckedAtStart || !spec.batchSizeProperty) return;
-  const key = spec.batchSizeProperty;
+  // A deprecated key (the Kafka sink's `batchSize`) counts when the current one is not set.
+  const key = keysProviding(spec, spec.batchSizeProperty).find((k) => lastProp(u, k)) ?? spec.batchSizeProperty;
   const batch = numberOf(u, spec, key);
   if (batch === undefined) return;
   for (const name of channelNames) {
