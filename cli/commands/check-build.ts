@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../compiler/util/atomic-write.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { collectInputs } from '../inputs.js';
 import { Reporter, type Format } from '../report.js';
-import { emitBundle } from '../../compiler/emit/bundle.js';
+import { planBundle, writeBundles, type BundlePlan } from '../../compiler/emit/bundle.js';
 import type { Program } from '../../compiler/model.js';
 
 export const formatOption = () => new Option('--format <format>', 'how to print diagnostics').choices(['text', 'json']).default('text');
@@ -35,8 +35,8 @@ export function registerBuild(program: Command, version: string): void {
     .addOption(formatOption())
     .version(version, '-V, --version')
     .exitOverride()
-    .action((paths: string[], opts: { target: string; out: string; format: Format }) => {
-      process.exitCode = runBuild(paths, opts);
+    .action(async (paths: string[], opts: { target: string; out: string; format: Format }) => {
+      process.exitCode = await runBuild(paths, opts);
     });
 }
 
@@ -56,18 +56,29 @@ interface BuildInput {
   program: Program;
 }
 
-function runBuild(paths: string[], opts: { target: string; out: string; format: Format }): number {
+async function runBuild(paths: string[], opts: { target: string; out: string; format: Format }): Promise<number> {
   const reporter = new Reporter(opts.format, process.stderr);
   const inputs = compileForBuild(paths, reporter);
   if (typeof inputs === 'number') return inputs;
+  // The bundle target refuses kinds the runtime lacks (FLOW095): every agent of every input is
+  // checked first, and nothing is written unless all of them can be.
+  const bundled: BundlePlan['agents'] = [];
+  if (opts.target === 'bundle') {
+    for (const input of inputs) {
+      const plan = planBundle(input.program);
+      reporter.addFile(input.path, input.text, plan.diagnostics);
+      bundled.push(...plan.agents);
+    }
+    if (reporter.errorCount > 0) {
+      reporter.print();
+      process.stderr.write('nothing was written\n');
+      return EXIT_ERRORS;
+    }
+  }
   const written: string[] = [];
   try {
     if (opts.target === 'bundle') {
-      for (const input of inputs) {
-        const result = emitBundle(input.program, opts.out);
-        reporter.addFile(input.path, input.text, result.diagnostics);
-        for (const o of result.outputs) written.push(o.tsPath, o.mjsPath);
-      }
+      for (const o of await writeBundles(bundled, opts.out)) written.push(o.tsPath, o.mjsPath);
     } else {
       for (const input of inputs) {
         for (const emitted of emitProperties(input.program)) {
@@ -81,12 +92,6 @@ function runBuild(paths: string[], opts: { target: string; out: string; format: 
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`error[FLOW090]: cannot write to \`${opts.out}\`: ${err.code === 'EACCES' ? 'permission denied' : err.message}\n`);
     return EXIT_USAGE;
-  }
-  if (reporter.errorCount > 0) {
-    // The bundle target refuses kinds the runtime lacks (FLOW095), agent by agent.
-    reporter.print();
-    process.stderr.write('nothing more was written\n');
-    return EXIT_ERRORS;
   }
   if (reporter.diagnostics.length > 0) reporter.print();
   for (const w of written) process.stdout.write(`wrote ${w}\n`);

@@ -2,7 +2,7 @@
 // process (run `npx tsc -p tsconfig.json` first), real ports, files and signals.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { bin, collector, fileLines, freePort, httpPost, removeDir, spawnNode, tcpExchange, tempDir, waitFor, type Child, scratch } from './helpers.js';
@@ -184,7 +184,7 @@ describe('flowc build --target bundle', () => {
     expect(await b.exited).toBe(0);
     const ts = readFileSync(join(d, 'dist', 'quickstart.agent.ts'), 'utf8');
     expect(ts).toContain('"sink.rollInterval": 300');
-    expect(ts).toMatch(/import sink_file_roll from '.*\/runtime\/sinks\/file_roll\.js';/);
+    expect(ts).toContain("import sink_file_roll from 'flowc/runtime/sinks/file_roll.js';");
     const empty = work();
     copyFileSync(join(d, 'dist', 'quickstart.agent.mjs'), join(empty, 'quickstart.agent.mjs'));
     expect(existsSync(join(empty, 'node_modules'))).toBe(false);
@@ -196,6 +196,45 @@ describe('flowc build --target bundle', () => {
     c.proc.kill('SIGTERM');
     expect(await c.exited).toBe(0);
     expect(fileLines(join(empty, 'out', 'quickstart'))).toEqual(['hello bundle', 'second']);
+  });
+
+  it('writes a .ts that names the runtime by package, not by paths of the machine that built it', async () => {
+    const d = work();
+    const port = await freePort();
+    writeFileSync(join(d, 'app.flow'), `agent a {\n  source s : netcat { bind = "127.0.0.1", port = ${port} }\n  channel c : memory\n  sink k : logger\n  s -> c -> k\n}\n`);
+    const b = spawnNode([bin, 'build', 'app.flow', '--target', 'bundle', '-o', 'dist'], d);
+    expect(await b.exited).toBe(0);
+    const ts = readFileSync(join(d, 'dist', 'a.agent.ts'), 'utf8');
+    const specifiers = [...ts.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+    expect(specifiers.length).toBeGreaterThan(4);
+    for (const s of specifiers) expect(s).toMatch(/^flowc\/runtime\/[\w/]+\.js$/);
+    expect(ts).not.toContain(process.cwd());
+    // Another project, where flowc is installed as a dependency: the .ts, compiled on its own
+    // (not bundled), runs against that installation.
+    const other = work();
+    writeFileSync(join(other, 'package.json'), '{ "name": "elsewhere", "private": true, "type": "module" }\n');
+    mkdirSync(join(other, 'node_modules'));
+    symlinkSync(process.cwd(), join(other, 'node_modules', 'flowc'));
+    const { transformSync } = await import('esbuild');
+    writeFileSync(join(other, 'a.agent.mjs'), transformSync(ts, { loader: 'ts', format: 'esm' }).code);
+    const c = spawnNode(['a.agent.mjs'], other);
+    children.push(c);
+    await started(c);
+    expect(await tcpExchange(port, 'from elsewhere\n')).toBe('OK\n');
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+  });
+
+  it('writes nothing when any agent of any input cannot be bundled', async () => {
+    const d = work();
+    writeFileSync(join(d, 'a.flow'), 'agent a {\n  source s : seq\n  channel c : memory\n  sink k : logger\n  s -> c -> k\n}\n');
+    writeFileSync(join(d, 'b.flow'), 'agent b {\n  source s : seq\n  channel c : memory\n  sink archive : hdfs { hdfs.path = "/x" }\n  s -> c -> archive\n}\n');
+    const b = spawnNode([bin, 'build', 'a.flow', 'b.flow', '--target', 'bundle', '-o', 'dist'], d);
+    expect(await b.exited).toBe(1);
+    expect(b.stderr()).toContain('error[FLOW095]: sink `archive` is of kind `hdfs`');
+    expect(b.stderr()).toContain('nothing was written');
+    expect(b.stdout()).not.toContain('wrote');
+    expect(existsSync(join(d, 'dist'))).toBe(false);
   });
 
   it('fails with a diagnostic naming a component the runtime does not implement', async () => {
