@@ -1,0 +1,206 @@
+// The avro case of bench/runtime.bench.mjs: avro → memory → null, fed by Flume's own RpcClient
+// (test/peers' RpcLoad, appendBatch of 256-byte bodies), measured for the flowc agent (a bundle)
+// and for Apache Flume 1.11 (a JVM from test/peers, `-Xmx256m`, the same flow as properties) in
+// the same run on the same load, and against a raw loopback socket carrying the same bytes with
+// the same round trips (raw-rpc.mjs). Events/s is RpcLoad's own figure: every batch answered
+// OK, which both sources send only after the batch is in the channel; the case then waits until
+// the null sink has taken every event. Peak RSS is VmHWM of the agent's process (the JVM's).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { ROOT, buildBundle, cpuMsOf, freePort, memoryOf, pollUntil, sleep, spawnTracked, startAgent } from './harness.mjs';
+
+const PEER = join(ROOT, 'test/peers/.cache/flume');
+const BODY = 256;
+const JVM = ['-Xmx256m'];
+
+function classpath() {
+  if (!existsSync(join(PEER, 'stamp'))) throw new Error(`Apache Flume 1.11 (the test peer) is not installed in ${PEER}: run bash test/peers/install.sh`);
+  return [join(PEER, 'classes'), join(PEER, 'lib', '*')].join(delimiter);
+}
+
+/** Bytes of one appendBatch request as Flume's client frames it (no handshake): serial, count, 8 KiB buffers. */
+export function requestBytes(batch) {
+  const zigzag = (n) => {
+    let v = n * 2;
+    let len = 1;
+    while (v >= 0x80) {
+      v = Math.floor(v / 0x80);
+      len++;
+    }
+    return len;
+  };
+  // metadata (empty map), message name, array block count, events (empty headers map, body), end.
+  const payload = 1 + 1 + 'appendBatch'.length + zigzag(batch) + batch * (1 + zigzag(BODY) + BODY) + 1;
+  return 8 + 4 * Math.ceil(payload / 8192) + payload;
+}
+
+function lines(stream) {
+  let text = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (d) => (text += d));
+  return () => text;
+}
+
+/** Runs RpcLoad to completion against 127.0.0.1:port; resolves with its JSON report. */
+async function rpcLoad(port, events, batch) {
+  const p = spawnTracked('java', [...JVM, '-cp', classpath(), 'flowc.peers.RpcLoad', '--port', String(port), '--events', String(events), '--batch', String(batch), '--body-size', String(BODY), '--request-timeout', '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = lines(p.proc.stdout);
+  const code = await new Promise((r) => p.proc.once('exit', r));
+  const line = out().split('\n').find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`RpcLoad printed no result (exit ${code}): ${p.stderr()}`);
+  const r = JSON.parse(line);
+  if (code !== 0 || r.failed > 0) throw new Error(`RpcLoad: ${r.failed} of ${events} events not acknowledged: ${r.error ?? ''}`);
+  return r;
+}
+
+async function getJson(port, path) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
+  return res.json();
+}
+
+/** Apache Flume 1.11 running `props` with HTTP monitoring; resolves once /metrics and `port` answer. */
+async function startFlume(dir, props, port) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'flume.properties'), props);
+  writeFileSync(
+    join(dir, 'log4j2.xml'),
+    `<?xml version="1.0" encoding="UTF-8"?>
+<Configuration status="ERROR"><Appenders><File name="f" fileName="${join(dir, 'flume.log')}"><PatternLayout pattern="%d %p %c{1}: %m%n"/></File></Appenders>
+<Loggers><Root level="WARN"><AppenderRef ref="f"/></Root></Loggers></Configuration>
+`,
+  );
+  const monitor = await freePort();
+  const p = spawnTracked(
+    'java',
+    [...JVM, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-Dflume.monitoring.type=http', `-Dflume.monitoring.port=${monitor}`, '-cp', classpath(), 'org.apache.flume.node.Application', '-n', 'a', '-f', join(dir, 'flume.properties'), '--no-reload-conf'],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (p.proc.exitCode !== null) throw new Error(`Flume exited ${p.proc.exitCode}: ${p.stderr()}`);
+    try {
+      const m = await getJson(monitor, '/metrics');
+      if (m['SOURCE.r']?.StartTime && Number(m['SOURCE.r'].StartTime) > 0) {
+        // The source's counters exist once it started; its port opens with it.
+        if (await portOpen(port)) break;
+      }
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`Flume did not start in 60 s: ${p.stderr()}`);
+    await sleep(50);
+  }
+  return { pid: p.pid, metrics: () => getJson(monitor, '/metrics'), stderr: p.stderr, memory: () => memoryOf(p.pid), cpuMs: () => cpuMsOf(p.pid), stop: p.stop };
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+const take = (m) => Number(m['CHANNEL.c']?.EventTakeSuccessCount ?? 0);
+
+/** One batch size: flowc, Flume and the raw socket, `runs` times each, alternating; best of each kept. */
+export async function avroCase(tmp, batch, events, runs) {
+  const port = await freePort();
+  const { bundle } = buildBundle(
+    tmp,
+    `avro${batch}`,
+    `agent avro${batch} {
+  source r : avro { bind = "127.0.0.1", port = ${port} }
+  channel c : memory { capacity = 100_000, transactionCapacity = ${Math.max(1000, batch)} }
+  sink k : null { batchSize = 1_000 }
+  r -> c -> k
+}
+`,
+  );
+  // The same flow for Flume (the channel and source keep their Flume names: CHANNEL.c, SOURCE.r).
+  const props = (p) => `a.sources = r
+a.channels = c
+a.sinks = k
+a.sources.r.type = avro
+a.sources.r.bind = 127.0.0.1
+a.sources.r.port = ${p}
+a.sources.r.channels = c
+a.channels.c.type = memory
+a.channels.c.capacity = 100000
+a.channels.c.transactionCapacity = ${Math.max(1000, batch)}
+a.sinks.k.type = null
+a.sinks.k.batchSize = 1000
+a.sinks.k.channel = c
+`;
+  const measure = async (agent, p) => {
+    const c0 = agent.cpuMs();
+    const load = await rpcLoad(p, events, batch);
+    await pollUntil(agent, (m) => take(m) >= events, { what: 'the null sink to take every event', timeoutMs: 60_000 });
+    return {
+      ms: load.elapsedMs,
+      eventsPerSec: load.eventsPerSec,
+      mbPerSec: (load.eventsPerSec * BODY) / 1e6,
+      cpuUsPerEvent: ((agent.cpuMs() - c0) * 1000) / events,
+      ...agent.memory(),
+    };
+  };
+  const reqBytes = requestBytes(batch);
+  const batches = Math.ceil(events / batch);
+  const agentRuns = [];
+  const flumeRuns = [];
+  const rawRuns = [];
+  for (let run = 0; run < runs; run++) {
+    const agent = await startAgent([bundle]);
+    try {
+      agentRuns.push(await measure(agent, port));
+    } finally {
+      await agent.stop();
+    }
+    const fport = await freePort();
+    const flume = await startFlume(join(tmp, `flume-${batch}-${run}`), props(fport), fport);
+    try {
+      flumeRuns.push(await measure(flume, fport));
+    } finally {
+      await flume.stop();
+    }
+    const server = spawnTracked(process.execPath, [join(ROOT, 'bench/runtime/raw-rpc.mjs'), 'server', String(reqBytes)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const out = lines(server.proc.stdout);
+      while (!out().includes('ready')) await sleep(10);
+      const rport = JSON.parse(out().split('\n')[0]).ready;
+      const c0 = server.cpuMs();
+      const client = spawnTracked(process.execPath, [join(ROOT, 'bench/runtime/raw-rpc.mjs'), 'client', String(rport), String(reqBytes), String(batches)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const cout = lines(client.proc.stdout);
+      await new Promise((r) => client.proc.once('exit', r));
+      const { t0, t1 } = JSON.parse(cout().trim());
+      const ms = t1 - t0;
+      const n = batches * batch;
+      rawRuns.push({ ms, eventsPerSec: (n / ms) * 1000, mbPerSec: (n * BODY) / ms / 1000, cpuUsPerEvent: ((server.cpuMs() - c0) * 1000) / n, ...server.memory() });
+    } finally {
+      await server.stop();
+    }
+  }
+  const best = (xs) => xs.reduce((a, b) => (b.eventsPerSec > a.eventsPerSec ? b : a));
+  const flume = best(flumeRuns);
+  const agent = best(agentRuns);
+  // Flume's peak RSS: the least of its runs, which flatters Flume.
+  const flumeRssMb = Math.min(...flumeRuns.map((r) => r.peakRssMb));
+  return {
+    key: `avro${batch}`,
+    case: `avro (appendBatch of ${batch.toLocaleString('en')}) → memory → null`,
+    input: `${events.toLocaleString('en')} events of ${BODY}-byte bodies, no headers, from Flume's RpcClient (test/peers RpcLoad, one connection, one batch at a time, ${reqBytes.toLocaleString('en')}-byte requests); Flume 1.11 runs the same flow with ${JVM.join(' ')}; every run of each: flowc ${agentRuns.map((r) => Math.round(r.eventsPerSec / 1000) + 'k').join(', ')}, Flume ${flumeRuns.map((r) => Math.round(r.eventsPerSec / 1000) + 'k').join(', ')} (RSS ${flumeRuns.map((r) => Math.round(r.peakRssMb)).join(', ')} MB)`,
+    agent,
+    all: agentRuns,
+    baselines: { raw: best(rawRuns), flume },
+    baselineName: 'raw',
+    baselineWhat: 'a plain Node TCP server reading the same requests and answering each with the same 15-byte reply (raw-rpc.mjs)',
+    flume: flume.eventsPerSec,
+    flumeRssMb,
+    target: 2 * flume.eventsPerSec,
+    targetText: '≥ 2 × Flume, same run; RSS ≤ 1/3 of Flume\'s',
+    rssMet: agent.peakRssMb <= flumeRssMb / 3,
+  };
+}
