@@ -59,7 +59,7 @@ agent far on "127.0.0.1" {
     children.push(middle);
     const edge = await flume('edge', readFileSync(join(dir, 'props', 'edge.properties'), 'utf8'), []);
 
-    await waitFor(() => sequenceCount(out, total).seen === total, 120_000, `${total} events at the far collector`).catch((e: Error) => {
+    await waitFor(() => sequenceCount(out, total).seen === total, 120_000, `${total} events at the far collector`, 300).catch((e: Error) => {
       throw new Error(`${e.message}: ${sequenceCount(out, total).seen} arrived\nmiddle:\n${middle.stderr().slice(-2000)}\nedge:\n${edge.logText().slice(-3000)}`);
     });
     const far1 = await farAgent.metrics();

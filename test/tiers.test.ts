@@ -93,7 +93,7 @@ agent collector on "127.0.0.1" {
       expect(edge.stdout()).not.toContain('links between these agents');
 
       // Killed once a good part has arrived, with much still on its way.
-      await waitFor(() => sequenceCount(out, total).seen >= 250_000, 120_000, 'a quarter of the events at the collector');
+      await waitFor(() => sequenceCount(out, total).seen >= 250_000, 120_000, 'a quarter of the events at the collector', 300);
       collector.proc.kill('SIGKILL');
       await collector.exited;
       const before = sequenceCount(out, total).seen;
@@ -103,7 +103,7 @@ agent collector on "127.0.0.1" {
       const done = await waitFor(() => {
         const c = sequenceCount(out, total);
         return c.seen === total ? c : undefined;
-      }, 180_000, 'every event at the collector').catch((e: Error) => {
+      }, 180_000, 'every event at the collector', 300).catch((e: Error) => {
         const c = sequenceCount(out, total);
         throw new Error(`${e.message}: ${c.seen} of ${total} arrived (first missing ${c.firstMissing})\nedge:\n${edge.stderr().slice(-2000)}\ncollector:\n${collector.stderr().slice(-2000)}`);
       });
