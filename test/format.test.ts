@@ -267,6 +267,15 @@ describe('canonical style', () => {
     expect(out).toBe(lines('agent a {', '  source s : x { "weird key" = 1, sink.port.10003 = 2, plain = 3 }', '}'));
   });
 
+  it('quotes a number in a key that follows a number, which would otherwise read as a decimal (`x.1.5`)', () => {
+    // Found by the import fuzzer: `a1.sources.r1.x.1.5 = 2` was imported as `x.1.5 = 2`, a syntax error.
+    const out = fmt(lines('agent a {', '  source s : x { x.1."5" = 2, "1"."2"."3" = 3, port.10003.x = 4 }', '}'));
+    expect(out).toBe(lines('agent a {', '  source s : x { x.1."5" = 2, 1."2".3 = 3, port.10003.x = 4 }', '}'));
+    expect(fmt(out)).toBe(out);
+    const keys = (parseOk(out).items[0] as AgentDecl).items.flatMap((i) => ((i as ComponentDecl).body?.entries ?? []).map((e) => e.key.segments.map((g) => g.name).join('.')));
+    expect(keys).toEqual(['x.1.5', '1.2.3', 'port.10003.x']);
+  });
+
   it('keeps blank lines between items (one at most) and adds none', () => {
     const out = fmt(
       lines(

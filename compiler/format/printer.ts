@@ -64,9 +64,20 @@ export function printName(name: string): string {
   return IDENT.test(name) && !KEYWORDS.has(name) ? name : quoteString(name);
 }
 
-/** A segment of a property key: keywords and integers may stand bare there (`sink.port.10003`). */
-function printKeySegment(name: string): string {
-  return IDENT.test(name) || /^[0-9]+$/.test(name) ? name : quoteString(name);
+/**
+ * A property key: keywords and integers may stand bare in it (`sink.port.10003`), except an
+ * integer right after a bare one, which would read as a decimal (`x.1.5` is `x`, `1.5`).
+ */
+function printKey(names: readonly string[]): string {
+  const out: string[] = [];
+  let bareInteger = false;
+  for (const name of names) {
+    const integer = /^[0-9]+$/.test(name);
+    const bare: boolean = integer ? !bareInteger : IDENT.test(name);
+    out.push(bare ? name : quoteString(name));
+    bareInteger = integer && bare;
+  }
+  return out.join('.');
 }
 
 /** Control and format characters, lone surrogates, and spaces other than ` `: escaped in strings. */
@@ -526,7 +537,7 @@ class DocBuilder {
   }
 
   private entry(e: A.Entry): Doc {
-    const key = e.key.segments.map((s) => printKeySegment(s.name)).join('.');
+    const key = printKey(e.key.segments.map((s) => s.name));
     return e.value.kind === 'Block' ? [key, ' ', this.block(e.value)] : [key, ' = ', this.expr(e.value)];
   }
 
