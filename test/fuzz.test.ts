@@ -25,12 +25,20 @@ describe('npm run fuzz (short seeded pass)', () => {
     expect(r.status).toBe(0);
   }, 600_000);
 
+  it('finds nothing in import: no crash, no hang, the .flow it writes parses and is formatted', () => {
+    const r = fuzz(['--target', 'import', '--count', '1000', '--seed', '20261206', '--budget', '60000']);
+    expect(r.stdout).toMatch(/import: 1000 inputs in [\d.]+ s .*: 0 failures/);
+    expect(r.stdout).toMatch(/seeds: \d+ from the examples, [1-9]\d* test fixtures/);
+    expect(r.status).toBe(0);
+  }, 600_000);
+
   it('finds nothing in the network sources: the agent never crashes, keeps serving, loses no acknowledged event', () => {
     const r = fuzz(['--target', 'network', '--count', '800', '--seed', '20261206', '--serve-ms', '60000']);
     expect(r.stdout).toMatch(/network: 800 inputs in [\d.]+ s .*: 0 failures/);
     // Events were acknowledged under attack, so the loss check had something to check.
     expect(r.stdout).toMatch(/events acknowledged under attack: .*netcat [1-9]/);
     expect(r.stdout).toMatch(/events acknowledged under attack: .*http_json [1-9]/);
+    expect(r.stdout).toMatch(/events acknowledged under attack: .*avro [1-9]/);
     expect(r.status).toBe(0);
   }, 600_000);
 

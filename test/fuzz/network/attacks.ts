@@ -18,8 +18,9 @@ export interface Attack {
   delayMs: number;
   /** How long to keep the connection open after the last write, reading what comes back. */
   holdMs: number;
-  /** Events a 200 answer acknowledges (HTTP requests framed exactly). */
+  /** Events acknowledged by a 200 (HTTP requests framed exactly) or by an OK to each of `frames` Avro requests. */
   acks?: number;
+  frames?: number;
   what: string;
 }
 
@@ -209,10 +210,13 @@ function httpRequest(rng: Rng, blob: boolean): { bytes: Buffer; exact: boolean; 
 
 const FLUME_HASH = FLUME_PROTOCOL_HASHES[0]!;
 
-function avroFrames(rng: Rng): { bytes: Buffer; what: string } {
+/** Frames; `acks` (the events of all of them) only when every frame is a well-formed request after one handshake. */
+function avroFrames(rng: Rng): { bytes: Buffer; what: string; acks?: number; frames?: number } {
   if (rng.chance(0.15)) return { bytes: rng.bytes(size(rng, 256, 64 * 1024, 1 << 20)), what: 'random bytes' };
   const frames: Buffer[] = [];
   const n = 1 + rng.skewed(4);
+  let wellFormed = true;
+  let sent = 0;
   for (let f = 0; f < n; f++) {
     const events = Array.from({ length: rng.skewed(rng.chance(0.02) ? 20_000 : 50) }, () => {
       const headers: Record<string, string> = {};
@@ -221,17 +225,21 @@ function avroFrames(rng: Rng): { bytes: Buffer; what: string } {
     });
     const name = rng.chance(0.8) ? 'appendBatch' : 'append';
     const params = name === 'append' ? encodeParams('append', [events[0] ?? { headers: {}, body: Buffer.alloc(0) }]) : encodeParams('appendBatch', events);
-    const handshake = f === 0 && rng.chance(0.9) ? encodeHandshakeRequest({ clientHash: FLUME_HASH, clientProtocol: rng.chance(0.1) ? '{"protocol":"x"}' : null, serverHash: FLUME_HASH }) : Buffer.alloc(0);
+    const withText = rng.chance(0.1);
+    const handshake = f === 0 && rng.chance(0.9) ? encodeHandshakeRequest({ clientHash: FLUME_HASH, clientProtocol: withText ? '{"protocol":"x"}' : null, serverHash: FLUME_HASH }) : Buffer.alloc(0);
+    if ((f === 0 && (handshake.length === 0 || withText)) || (name === 'append' && events.length === 0)) wellFormed = false;
     const nameBytes = Buffer.from(`\x00${String.fromCharCode(name.length * 2)}${name}`, 'latin1');
     let frame: Buffer = encodeRequestFrame(rng.next() | 0, Buffer.concat([handshake, nameBytes]), params);
+    sent += name === 'append' ? 1 : events.length;
     if (rng.chance(0.5)) {
+      wellFormed = false;
       frame = mutate(rng, frame);
       if (rng.chance(0.3) && frame.length >= 8) frame.writeInt32BE(rng.pick([0x7fffffff, -1, 0, 1 << 20, rng.next() | 0]), 4);
       if (rng.chance(0.3) && frame.length >= 12) frame.writeInt32BE(rng.pick([0x7fffffff, -1, 0, 64 << 20, rng.next() | 0]), 8);
     }
     frames.push(frame);
   }
-  return { bytes: Buffer.concat(frames), what: `${n} request frame(s)` };
+  return { bytes: Buffer.concat(frames), what: `${n} request frame(s)${wellFormed ? `, well-formed, ${sent} event(s)` : ''}`, ...(wellFormed ? { acks: sent, frames: n } : {}) };
 }
 
 // ---- delivery -----------------------------------------------------------------------------
@@ -266,6 +274,7 @@ export function makeAttack(rng: Rng, index: number): Attack {
   let bytes: Buffer;
   let what: string;
   let acks: number | undefined;
+  let frames: number | undefined;
   if (source === 'http_json' || source === 'http_blob') {
     const req = httpRequest(rng, source === 'http_blob');
     bytes = req.bytes;
@@ -274,7 +283,9 @@ export function makeAttack(rng: Rng, index: number): Attack {
   } else if (source === 'netcat') {
     ({ bytes, what } = netcatPayload(rng));
   } else if (source === 'avro') {
-    ({ bytes, what } = avroFrames(rng));
+    const f = avroFrames(rng);
+    ({ bytes, what } = f);
+    if (f.acks !== undefined) [acks, frames] = [f.acks, f.frames];
   } else {
     ({ bytes, what } = syslogStream(rng));
   }
@@ -289,5 +300,5 @@ export function makeAttack(rng: Rng, index: number): Attack {
   if (r < 10) {
     return { ...base, mode: 'reset', chunks: [bytes.subarray(0, rng.int(bytes.length + 1))], what: `part, then reset: ${what}` };
   }
-  return { ...base, mode: 'send', chunks: cut(rng, bytes, 1 + rng.skewed(4)), ...(acks !== undefined ? { acks } : {}), what };
+  return { ...base, mode: 'send', chunks: cut(rng, bytes, 1 + rng.skewed(4)), ...(acks !== undefined ? { acks } : {}), ...(frames !== undefined ? { frames } : {}), what };
 }

@@ -3,6 +3,7 @@
 // request) and the start of the reply.
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { FrameDecoder } from '../../../runtime/rpc/frame.js';
 import type { Attack } from './attacks.js';
 
 export interface AttackResult {
@@ -38,6 +39,12 @@ function overTcp(attack: Attack, port: number): Promise<AttackResult> {
     let replyBytes = 0;
     let okLines = 0;
     let carry = '';
+    // Avro replies: an OK status is the last buffer, two zero bytes (no error, status 0).
+    let avroOks = 0;
+    const avro = new FrameDecoder((f) => {
+      if (f.bufferLengths.at(-1) === 2 && f.payload.length >= 3 && f.payload.readUInt16BE(f.payload.length - 2) === 0) avroOks++;
+    });
+    let avroBroken = false;
     let done = false;
     let quiet: NodeJS.Timeout | undefined;
     const finish = () => {
@@ -48,6 +55,7 @@ function overTcp(attack: Attack, port: number): Promise<AttackResult> {
       const reply = Buffer.concat(replies).toString('latin1');
       let acked = 0;
       if (attack.source === 'netcat') acked = okLines;
+      else if (attack.source === 'avro') acked = attack.acks !== undefined && !avroBroken && avroOks === attack.frames ? attack.acks : 0;
       else if (attack.acks !== undefined && /^HTTP\/1\.1 200 /.test(reply)) acked = attack.acks;
       resolve({ acked, reply: reply.slice(0, 300) });
     };
@@ -58,6 +66,13 @@ function overTcp(attack: Attack, port: number): Promise<AttackResult> {
     socket.on('data', (d: Buffer) => {
       if (replyBytes < 4096) replies.push(d.subarray(0, 4096 - replyBytes));
       replyBytes += d.length;
+      if (attack.source === 'avro' && !avroBroken) {
+        try {
+          avro.push(d);
+        } catch {
+          avroBroken = true;
+        }
+      }
       if (attack.source === 'netcat') {
         // Count whole `OK` lines only, across chunk boundaries.
         const lines = (carry + d.toString('latin1')).split('\n');
