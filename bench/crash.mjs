@@ -8,9 +8,16 @@
 //
 //   npm run crash -- [--cycles 30] [--scenario http] [--seed N] [--json]
 //
-// Scenarios: http (http → file channel → file_roll). Exit code 0 when every check holds.
+// Scenarios (each → file channel → file_roll):
+//   http           clients POST numbered events; acknowledged = answered 200
+//   spooldir-line  files of numbered lines dropped into the spool directory (moved in whole)
+//   spooldir-avro  Avro container files of numbered records, the same way
+//   taildir        numbered lines appended to app.log, rotated by rename now and then (also
+//                  while the agent is down); acknowledged = written to the file
+// Exit code 0 when every check holds.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import avro from 'avsc';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -155,11 +162,7 @@ class Clients {
   }
 }
 
-function httpScenario(work, port) {
-  const out = join(work, 'out');
-  const flow = `agent crash {
-  source in : http { bind = "127.0.0.1", port = ${port} }
-  channel c : file {
+const fileChannel = (work) => `channel c : file {
     checkpointDir = "${join(work, 'checkpoint')}"
     dataDirs = "${join(work, 'data1')},${join(work, 'data2')}"
     useDualCheckpoints = true
@@ -167,23 +170,175 @@ function httpScenario(work, port) {
     checkpointInterval = 1000
     maxFileSize = 524288
     transactionCapacity = 1000
-  }
-  sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }
+  }`;
+const sink = (out) => `sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }`;
+
+function httpScenario(work, port) {
+  const out = join(work, 'out');
+  const clients = new Clients(port, 50, 3);
+  const flow = `agent crash {
+  source in : http { bind = "127.0.0.1", port = ${port} }
+  ${fileChannel(work)}
+  ${sink(out)}
   in -> c -> files
 }
 `;
-  return { flow, out, sinkBatch: 100 };
+  return {
+    flow,
+    out,
+    perKill: 100,
+    parse: (line) => /^seq (\d+)$/.exec(line)?.[1],
+    start: () => clients.start(),
+    stop: () => clients.stop(),
+    settle: () => clients.settle(60000),
+    ready: () => canConnect(port),
+    acked: () => ({ count: clients.next, has: (i) => clients.acked[i] === 1, resent: (n) => clients.retried.has(n - (n % clients.batch)) }),
+    ackedCount: () => clients.ackedCount,
+  };
 }
 
-/** Every `seq N` line the sink wrote, counted. */
-function countOutput(outDir) {
+const avroType = avro.Type.forSchema({ type: 'record', name: 'Seq', fields: [{ name: 'text', type: 'string' }] });
+const seqText = (n) => `seq ${String(n).padStart(8, '0')}`;
+
+/** Files of numbered lines or records, written aside and moved into the spool directory whole. */
+function spoolScenario(work, deserializer) {
+  const out = join(work, 'out');
+  const spool = join(work, 'spool');
+  const staging = join(work, 'staging');
+  mkdirSync(spool);
+  mkdirSync(staging);
+  let next = 0;
+  let files = 0;
+  let timer;
+  const writeFile = async () => {
+    const n = 200 + Math.floor(Math.random() * 800);
+    const name = `f-${String(files++).padStart(6, '0')}.${deserializer === 'AVRO' ? 'avro' : 'log'}`;
+    const tmp = join(staging, name);
+    if (deserializer === 'AVRO') {
+      const bytes = await new Promise((resolve, reject) => {
+        const enc = new avro.streams.BlockEncoder(avroType, { codec: files % 2 ? 'deflate' : 'null' });
+        const chunks = [];
+        enc.on('data', (c) => chunks.push(c));
+        enc.on('error', reject);
+        enc.on('end', () => resolve(Buffer.concat(chunks)));
+        for (let i = 0; i < n; i++) enc.write({ text: seqText(next + i) });
+        enc.end();
+      });
+      writeFileSync(tmp, bytes);
+    } else {
+      let text = '';
+      for (let i = 0; i < n; i++) text += `${seqText(next + i)}\n`;
+      writeFileSync(tmp, text);
+    }
+    renameSync(tmp, join(spool, name));
+    next += n;
+  };
+  let running = false;
+  let loop;
+  const flow = `agent crash {
+  source in : spooldir { spoolDir = "${spool}", deserializer = "${deserializer}", batchSize = 100, pollDelay = 100 }
+  ${fileChannel(work)}
+  ${sink(out)}
+  in -> c -> files
+}
+`;
+  return {
+    flow,
+    out,
+    perKill: 200,
+    // An Avro body is the record's encoding: a length byte, then the text.
+    parse: (line) => /seq (\d{8})$/.exec(deserializer === 'AVRO' ? line.slice(1) : line)?.[1],
+    start: () => {
+      running = true;
+      loop = (async () => {
+        while (running) {
+          await writeFile();
+          await sleep(50 + Math.random() * 200);
+        }
+      })();
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+      clearTimeout(timer);
+    },
+    settle: async () => {
+      const deadline = Date.now() + 120000;
+      while (readdirSync(spool).some((f) => !f.startsWith('.') && !f.endsWith('.COMPLETED'))) {
+        if (Date.now() > deadline) throw new Error('the spool directory was not read in 120 s');
+        await sleep(200);
+      }
+    },
+    ready: async () => existsSync(join(spool, '.flumespool')),
+    acked: () => ({ count: next, has: () => true, resent: () => false }),
+    ackedCount: () => next,
+  };
+}
+
+/** Numbered lines appended to app.log, rotated by rename to app.log.N every few hundred lines. */
+function taildirScenario(work) {
+  const out = join(work, 'out');
+  const logs = join(work, 'logs');
+  mkdirSync(logs);
+  const log = join(logs, 'app.log');
+  writeFileSync(log, '');
+  let next = 0;
+  let rotations = 0;
+  let running = false;
+  let loop;
+  const flow = `agent crash {
+  source in : taildir { filegroups = "f", filegroups.f = "${logs}/app\\\\.log", positionFile = "${join(work, 'taildir.json')}", batchSize = 100, backoffSleepIncrement = 50, maxBackoffSleep = 200 }
+  ${fileChannel(work)}
+  ${sink(out)}
+  in -> c -> files
+}
+`;
+  return {
+    flow,
+    out,
+    perKill: 200,
+    parse: (line) => /^seq (\d{8})$/.exec(line)?.[1],
+    start: () => {
+      running = true;
+      loop = (async () => {
+        while (running) {
+          const n = 1 + Math.floor(Math.random() * 60);
+          let text = '';
+          for (let i = 0; i < n; i++) text += `${seqText(next++)}\n`;
+          appendFileSync(log, text);
+          if (Math.random() < 0.05) {
+            renameSync(log, `${log}.${++rotations}`);
+            writeFileSync(log, '');
+          }
+          await sleep(Math.random() * 30);
+        }
+      })();
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+    settle: async () => {
+      // Until every written line reached the sink (or a minute passed: the check then says what is missing).
+      const deadline = Date.now() + 60000;
+      while (Date.now() < deadline && countOutput(out, (l) => /^seq (\d{8})$/.exec(l)?.[1]).size < next) await sleep(500);
+    },
+    ready: async () => existsSync(join(work, 'taildir.json')),
+    acked: () => ({ count: next, has: () => true, resent: () => false }),
+    ackedCount: () => next,
+    rotations: () => rotations,
+  };
+}
+
+/** Every numbered line the sink wrote, counted. */
+function countOutput(outDir, parse) {
   const counts = new Map();
   for (const name of readdirSync(outDir)) {
-    for (const line of readFileSync(join(outDir, name), 'utf8').split('\n')) {
+    for (const line of readFileSync(join(outDir, name), 'latin1').split('\n')) {
       if (!line) continue;
-      const m = /^seq (\d+)$/.exec(line);
-      if (!m) throw new Error(`unexpected line in ${name}: ${JSON.stringify(line.slice(0, 80))}`);
-      const n = Number(m[1]);
+      const m = parse(line);
+      if (m === undefined) throw new Error(`unexpected line in ${name}: ${JSON.stringify(line.slice(0, 80))}`);
+      const n = Number(m);
       counts.set(n, (counts.get(n) ?? 0) + 1);
     }
   }
@@ -191,26 +346,41 @@ function countOutput(outDir) {
 }
 
 export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now() % 100000, log = (s) => console.log(s) } = {}) {
-  if (scenario !== 'http') throw new Error(`unknown scenario ${scenario} (http)`);
   const random = rng(seed);
   const work = mkdtempSync(join(tmpdir(), 'flowc-crash-'));
   const started = Date.now();
   try {
     const port = await freePort();
-    const s = httpScenario(work, port);
+    const s =
+      scenario === 'http'
+        ? httpScenario(work, port)
+        : scenario === 'spooldir-line'
+          ? spoolScenario(work, 'LINE')
+          : scenario === 'spooldir-avro'
+            ? spoolScenario(work, 'AVRO')
+            : scenario === 'taildir'
+              ? taildirScenario(work)
+              : undefined;
+    if (!s) throw new Error(`unknown scenario ${scenario} (http, spooldir-line, spooldir-avro, taildir)`);
     const flowFile = join(work, 'crash.flow');
     writeFileSync(flowFile, s.flow);
     const agent = new Agent(flowFile, log);
-    const clients = new Clients(port, 50, 3);
     agent.start();
-    clients.start();
+    // Input starts once the agent first runs (a taildir source cannot know of rotations before
+    // its first look).
+    const firstBy = Date.now() + 60000;
+    while (!(await s.ready())) {
+      if (Date.now() > firstBy || agent.proc.exitCode !== null) throw new Error(`the agent did not start:\n${agent.output.slice(-3000)}`);
+      await sleep(50);
+    }
+    s.start();
     let kills = 0;
     for (let c = 0; c < cycles; c++) {
       // A third of the kills land during start-up and replay; the others while events flow.
       if (random() < 0.3) await sleep(random() * 1000);
       else {
         const upBy = Date.now() + 60000;
-        while (!(await canConnect(port)) && Date.now() < upBy && agent.proc.exitCode === null) await sleep(20);
+        while (!(await s.ready()) && Date.now() < upBy && agent.proc.exitCode === null) await sleep(20);
         await sleep(200 + random() * 1800);
       }
       const { code } = await agent.kill('SIGKILL');
@@ -218,27 +388,29 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
         throw new Error(`the agent exited by itself with code ${code} before kill ${c + 1}:\n${agent.output.slice(-3000)}`);
       }
       kills++;
-      log(`cycle ${c + 1}/${cycles}: killed; ${clients.ackedCount} events acknowledged so far`);
+      log(`cycle ${c + 1}/${cycles}: killed; ${s.ackedCount()} events acknowledged so far`);
+      // Sometimes the agent stays down a while (input piles up, logs rotate meanwhile).
+      if (random() < 0.3) await sleep(random() * 1500);
       agent.start();
     }
-    await clients.stop();
-    // Let the last agent come up, then resend what the last kill cut off.
+    await s.stop();
     const upBy = Date.now() + 60000;
-    while (!(await canConnect(port))) {
+    while (!(await s.ready())) {
       if (Date.now() > upBy || agent.proc.exitCode !== null) throw new Error(`the agent did not come back:\n${agent.output.slice(-3000)}`);
       await sleep(50);
     }
-    await clients.settle(60000);
+    await s.settle();
     // A clean stop drains the channel into the sink.
     const { code } = await agent.kill('SIGTERM');
     if (code !== 0) throw new Error(`the agent did not stop cleanly (code ${code}):\n${agent.output.slice(-3000)}`);
 
-    const counts = countOutput(s.out);
+    const counts = countOutput(s.out, s.parse);
+    const acks = s.acked();
     let lost = 0;
     const lostExamples = [];
     let acked = 0;
-    for (let i = 0; i < clients.next; i++) {
-      if (!clients.acked[i]) continue;
+    for (let i = 0; i < acks.count; i++) {
+      if (!acks.has(i)) continue;
       acked++;
       if (!counts.has(i)) {
         lost++;
@@ -250,10 +422,10 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
     for (const [n, k] of counts) {
       if (k <= 1) continue;
       duplicates += k - 1;
-      if (clients.retried.has(n - (n % clients.batch))) fromRetries += k - 1;
+      if (acks.resent(n)) fromRetries += k - 1;
     }
-    const fromSink = duplicates - fromRetries;
-    const allowedFromSink = kills * s.sinkBatch;
+    const fromInFlight = duplicates - fromRetries;
+    const allowed = kills * s.perKill;
     const result = {
       scenario,
       seed,
@@ -264,12 +436,13 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
       lost,
       duplicates,
       duplicatesFromResentBatches: fromRetries,
-      duplicatesFromSinkBatches: fromSink,
+      duplicatesFromBatchesInFlight: fromInFlight,
+      ...(s.rotations ? { rotations: s.rotations() } : {}),
       seconds: Math.round((Date.now() - started) / 1000),
-      ok: lost === 0 && fromSink <= allowedFromSink,
+      ok: lost === 0 && fromInFlight <= allowed,
     };
-    if (lost > 0) log(`LOST ${lost} acknowledged events, e.g. seq ${lostExamples.join(', ')}`);
-    if (fromSink > allowedFromSink) log(`${fromSink} duplicates not explained by resent batches: more than one sink batch (${s.sinkBatch}) per kill`);
+    if (lost > 0) log(`LOST ${lost} acknowledged events, e.g. ${lostExamples.join(', ')}`);
+    if (fromInFlight > allowed) log(`${fromInFlight} duplicates: more than the batches in flight allow (${s.perKill} per kill)`);
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Runtime benchmark: real agents, as the user runs them, under load from other processes.
 //
 //   npm run bench:runtime                 (builds, then runs this file; records bench/RESULTS.md)
-//   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,startup]
+//   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,file100,file1000,startup]
 //
 // Each case writes a .flow file, builds it with `flowc build --target bundle` and runs the
 // bundle as a child process (`node x.agent.mjs --monitor-port P`). Load generators run as other
@@ -39,6 +39,7 @@ import {
 } from './runtime/harness.mjs';
 import { syslogLine } from './runtime/data.mjs';
 import { avroCase } from './runtime/avro.mjs';
+import { fileChannelCase } from './runtime/file-channel.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -47,7 +48,7 @@ const option = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const RUNS = Number(option('--runs', '3'));
-const ONLY = option('--only', 'seq,http,netcat,syslog,avro,startup').split(',');
+const ONLY = option('--only', 'seq,http,netcat,syslog,avro,file100,file1000,startup').split(',');
 const RECORD = !flag('--no-record');
 const STARTED = Date.now();
 
@@ -72,11 +73,11 @@ const FLUME = { seq: 2_600_000, http: 175_000, netcat: 270_000, syslog: 120_000,
 
 const tmp = mkdtempSync(join(tmpdir(), 'flowc-bench-'));
 setTimeout(() => {
-  process.stderr.write('bench:runtime: still running after 10 minutes; stopping\n');
+  process.stderr.write('bench:runtime: still running after 15 minutes; stopping\n');
   killAll();
   rmSync(tmp, { recursive: true, force: true });
   process.exit(2);
-}, 600_000).unref();
+}, 900_000).unref();
 const log = (s) => process.stderr.write(`${s}\n`);
 const take = (m) => Number(m['CHANNEL.c']?.EventTakeSuccessCount ?? 0);
 const rate = (n, ms) => (n / ms) * 1000;
@@ -535,7 +536,16 @@ const avroCases = async () => {
   for (const { batch, events } of AVRO) out.push(await avroCase(tmp, batch, events, RUNS));
   return out;
 };
-const cases = { seq: seqCase, http: httpCase, netcat: netcatCase, syslog: syslogCase, avro: avroCases, startup: startupCase };
+const cases = {
+  seq: seqCase,
+  http: httpCase,
+  netcat: netcatCase,
+  syslog: syslogCase,
+  avro: avroCases,
+  file100: () => fileChannelCase(tmp, 100, RUNS),
+  file1000: () => fileChannelCase(tmp, 1000, RUNS),
+  startup: startupCase,
+};
 const results = [];
 try {
   for (const name of ONLY) {

@@ -306,15 +306,18 @@ const create: SourceFactory = (config, ctx) => {
       }
       draining.set(ino, tf);
     }
-    // Saved positions of files renamed away while the agent was down.
-    for (const [ino, s] of saved) {
+    // Saved positions of files renamed away while the agent was down, then the generations
+    // written and rotated away after them.
+    const gone = [...saved];
+    saved.clear();
+    for (const [ino, s] of gone) {
       const path = findByInode(dirname(s.file), ino);
-      saved.delete(ino);
       if (!path) continue;
       const tf = new TailFile(path, ino, s.pos, {});
       tf.open();
       draining.set(ino, tf);
     }
+    if (savedAt > 0) for (const [, s] of gone) skippedGenerations(dirname(s.file), basename(s.file), savedAt);
   }
 
   function savePositions(): void {
@@ -328,9 +331,13 @@ const create: SourceFactory = (config, ctx) => {
     }
   }
 
+  /** When positionFile was last written before this start. */
+  let savedAt = 0;
+
   function loadPositions(): void {
     if (!existsSync(positionFile)) return;
     try {
+      savedAt = statSync(positionFile).mtimeMs;
       const list = JSON.parse(readFileSync(positionFile, 'utf8')) as { inode: number; pos: number; file: string }[];
       if (!Array.isArray(list)) throw new Error('not a JSON array');
       saved = new Map(list.map((e) => [Number(e.inode), { pos: Number(e.pos), file: String(e.file) }]));

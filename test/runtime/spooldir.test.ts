@@ -167,10 +167,15 @@ describe('spooldir', () => {
     expect(existsSync(join(dir, 'next.log.COMPLETED'))).toBe(false);
   });
 
-  it('refuses a spoolDir that does not exist, clearly', async () => {
+  it('says clearly that a spoolDir does not exist, and starts reading once it does', async () => {
     const dir = work();
-    await expect(runFlow(`agent a { source s : spooldir { spoolDir = "${join(dir, 'nope')}" }
+    const spool = join(dir, 'later');
+    const r = await start(`agent a { source s : spooldir { spoolDir = "${spool}", pollDelay = 50 }
       channel c : memory
-      s -> c }`)).rejects.toThrow(`the spooling directory ${join(dir, 'nope')} does not exist; create it, or fix spoolDir`);
+      s -> c }`);
+    await waitFor(() => r.lines.some((l) => l.includes(`the spooling directory ${spool} does not exist; create it, or fix spoolDir`)), 10_000, 'the error');
+    mkdirSync(spool);
+    write(spool, 'x.log', 'hello\n');
+    expect((await collect(r, 1, 30_000)).map(body)).toEqual(['hello']);
   });
 });
