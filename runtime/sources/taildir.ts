@@ -245,7 +245,8 @@ const create: SourceFactory = (config, ctx) => {
   function update(): void {
     const since = previousLook;
     previousLook = Date.now();
-    const found = matches();
+    // Oldest first, so that generations written between two looks are read in the order written.
+    const found = matches().sort((a, b) => a.stat.mtimeMs - b.stat.mtimeMs);
     const present = new Set(found.map((m) => m.stat.ino));
     // Known inodes first (renames, truncations), then new ones (which may be copies).
     for (const m of found) {
