@@ -3,6 +3,7 @@
 // so a hostile peer cannot make the decoder loop or allocate beyond the frame it sent
 // (a general-purpose Avro decoder trusts block counts; this one does not).
 // Byte and string values are slices of the input buffer, never copies.
+import { newHeaders } from '../core/event.js';
 
 /** The data ended early, or a count or length cannot be right. */
 export class AvroDecodeError extends Error {
@@ -103,9 +104,9 @@ export class AvroReader {
     return n;
   }
 
-  /** map<string> into a plain object. */
+  /** map<string> into a header map (any key, `__proto__` included, is kept as sent). */
   stringMap(): Record<string, string> {
-    const out: Record<string, string> = {};
+    const out = newHeaders();
     for (let n = this.blockCount(2); n !== 0; n = this.blockCount(2)) {
       for (let i = 0; i < n; i++) {
         const k = this.string();

@@ -18,7 +18,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { PollableSource, SourceFactory, Status } from '../core/component.js';
 import { ConfigError, need, paramBool, paramNumber, paramString } from '../core/config.js';
 import { ChannelException, errorText } from '../core/errors.js';
-import type { Headers } from '../core/event.js';
+import { newHeaders, type Headers } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { javaRegex } from '../lib/regex.js';
 import { HEAD_BYTES, TailFile } from '../lib/tail-file.js';
@@ -60,7 +60,7 @@ const create: SourceFactory = (config, ctx) => {
   const groups: Group[] = groupNames.map((g) => {
     const spec = paramString(p, `filegroups.${g}`);
     if (!spec) throw new ConfigError(`${where}: file group \`${g}\` has no filegroups.${g}`);
-    const headers: Headers = {};
+    const headers = newHeaders();
     const prefix = `headers.${g}.`;
     for (const k of Object.keys(p)) if (k.startsWith(prefix)) headers[k.slice(prefix.length)] = String(p[k]);
     return { name: g, dir: dirname(spec), pattern: javaRegex(`^(?:${basename(spec)})$`, '', `${where}: filegroups.${g}`), headers };

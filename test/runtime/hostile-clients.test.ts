@@ -3,7 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { connect, Socket } from 'node:net';
-import { freePort, httpPost, runFlow, takeAll, waitFor, type Running } from './helpers.js';
+import { join } from 'node:path';
+import { headersOf } from '../../runtime/core/event.js';
+import { AvroClient } from '../../runtime/rpc/client.js';
+import { freePort, httpPost, runFlow, scratch, takeAll, waitFor, type Running } from './helpers.js';
+
+const { work } = scratch();
 
 let running: Running | undefined;
 afterEach(async () => {
@@ -77,6 +82,41 @@ describe('header names that are also names of Object.prototype', () => {
     const events = takeAll(running, 'c');
     expect(events.map((e) => e.body.toString())).toEqual(['blob']);
     expect(ownHeaders(events[0]!.headers)).toEqual(Object.fromEntries(names.map((n) => [n, `v-${n}`])));
+  });
+
+  it('are kept by the avro source, as sent over Avro RPC', async () => {
+    const port = await freePort();
+    running = await runFlow(`agent a { source rpc : avro { bind = "127.0.0.1", port = ${port} }
+      channel c : memory
+      rpc -> c }`);
+    const client = await AvroClient.connect({ host: '127.0.0.1', port });
+    try {
+      const sent = Object.fromEntries(names.map((n) => [n, `v-${n}`]));
+      expect(await client.appendBatch([{ headers: headersOf(Object.entries(sent)), body: Buffer.from('rpc') }])).toBe('OK');
+      const [e] = takeAll(running, 'c');
+      expect(ownHeaders(e!.headers)).toEqual(sent);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('are kept by the file channel across a restart', async () => {
+    const dir = work();
+    const port = await freePort();
+    const flow = `agent a { source s : http { bind = "127.0.0.1", port = ${port} }
+      channel c : file { checkpointDir = "${join(dir, 'cp')}", dataDirs = "${join(dir, 'data')}" }
+      s -> c }`;
+    const headers = Object.fromEntries(names.map((n) => [n, `v-${n}`]));
+    const first = await runFlow(flow);
+    try {
+      expect((await httpPost(port, `[{"headers":${JSON.stringify(headers)},"body":"durable"}]`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    running = await runFlow(flow);
+    const [e] = takeAll(running, 'c');
+    expect(e!.body.toString()).toBe('durable');
+    expect(ownHeaders(e!.headers)).toEqual(headers);
   });
 
   it('are set by interceptors like any other name', async () => {

@@ -11,7 +11,7 @@
 // One commit writes its whole transaction as one contiguous group (its PUTs, one TAKE, then the
 // COMMIT) with one write call: a replay applies a group only when its COMMIT record is intact.
 import { crc32 } from 'node:zlib';
-import type { Event, Headers } from '../../core/event.js';
+import { newHeaders, type Event } from '../../core/event.js';
 
 export const MAGIC = 0xf10c;
 export const FRAME = 12;
@@ -173,7 +173,7 @@ export function decodeEvent(buf: Buffer, payload: number, length: number, share 
   let p = payload + 8;
   const count = buf.readUInt16LE(p);
   p += 2;
-  const headers: Headers = {};
+  const headers = newHeaders();
   for (let i = 0; i < count; i++) {
     const kn = buf.readUInt16LE(p);
     const k = buf.toString('utf8', p + 2, p + 2 + kn);
