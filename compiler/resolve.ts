@@ -19,8 +19,7 @@ import type { Category } from './catalog/types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { Scope, evaluate, literalString } from './evaluate.js';
 import type { Agent, ChannelRef, Component, Program, Prop, Role, Sink, SinkGroup, Source, Value } from './model.js';
-import { findComponent } from './model.js';
-import { suggest } from './util/suggest.js';
+import { suggest, Suggester } from './util/suggest.js';
 
 export interface ResolveResult {
   program: Program;
@@ -90,6 +89,11 @@ const roleCategory: Record<Role, Category> = {
 class AgentResolver {
   private readonly agent: Agent;
   private readonly names = new Map<string, Span>();
+  /** Declared components by name (names are unique in an agent): one look-up per reference. */
+  private readonly components = new Map<string, Component>();
+  /** The next number to try for a generated name (`timestamp2`, `c1_failover2`), per base. */
+  private readonly nextSuffix = new Map<string, number>();
+  private readonly suggesters = new Map<'channel' | 'sink' | 'any', Suggester>();
 
   constructor(
     private readonly decl: AgentDecl,
@@ -134,24 +138,38 @@ class AgentResolver {
     this.names.set(name, decl.name.span);
     switch (decl.role) {
       case 'source':
-        this.agent.sources.push({ ...this.component('source', name, decl.name.span, decl.type, decl.body), role: 'source', channels: [], interceptors: [] });
+        this.agent.sources.push(this.known({ ...this.component('source', name, decl.name.span, decl.type, decl.body), role: 'source', channels: [], interceptors: [] }));
         return;
       case 'channel':
-        this.agent.channels.push(this.component('channel', name, decl.name.span, decl.type, decl.body));
+        this.agent.channels.push(this.known(this.component('channel', name, decl.name.span, decl.type, decl.body)));
         return;
       case 'sink':
-        this.agent.sinks.push({ ...this.component('sink', name, decl.name.span, decl.type, decl.body), role: 'sink' });
+        this.agent.sinks.push(this.known({ ...this.component('sink', name, decl.name.span, decl.type, decl.body), role: 'sink' }));
         return;
       case 'interceptor':
-        this.agent.interceptorDecls.set(name, this.component('interceptor', name, decl.name.span, decl.type, decl.body));
+        this.agent.interceptorDecls.set(name, this.known(this.component('interceptor', name, decl.name.span, decl.type, decl.body)));
         return;
       case 'filter':
-        this.agent.filters.push(this.component('configfilter', name, decl.name.span, decl.type, decl.body));
+        this.agent.filters.push(this.known(this.component('configfilter', name, decl.name.span, decl.type, decl.body)));
         return;
       case 'group':
         this.declaredGroup(decl);
         return;
     }
+  }
+
+  private known<C extends Component>(c: C): C {
+    this.components.set(c.name, c);
+    return c;
+  }
+
+  /** `base`, else `base2`, `base3`...: the first that `taken` does not hold, without retrying from 2 each time. */
+  private freshName(base: string, taken: (name: string) => boolean): string {
+    if (!taken(base)) return base;
+    let i = this.nextSuffix.get(base) ?? 2;
+    while (taken(`${base}${i}`)) i++;
+    this.nextSuffix.set(base, i + 1);
+    return `${base}${i}`;
   }
 
   component(role: Role, name: string, nameSpan: Span, type: TypeRef, body: Block | undefined, declared = true): Component {
@@ -308,8 +326,8 @@ class AgentResolver {
       ]);
       return;
     }
-    const channel = this.agent.channels.find((c) => c.name === first.targets[0]!.name.name);
-    if (channel) this.channelStages(channel, rest);
+    const channel = this.components.get(first.targets[0]!.name.name);
+    if (channel?.role === 'channel') this.channelStages(channel, rest);
   }
 
   private sourceTargets(source: Source, stage: TargetList): void {
@@ -386,9 +404,13 @@ class AgentResolver {
   private interceptors(steps: PipeStep[]): Component[] {
     const out: Component[] = [];
     const used = new Set<string>();
+    const next = new Map<string, number>();
+    // `timestamp`, `timestamp2`...: each base remembers where to go on, so a chain stays linear.
     const uniqueName = (base: string) => {
       let name = base;
-      for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+      let i = next.get(base) ?? 2;
+      while (used.has(name)) name = `${base}${i++}`;
+      next.set(base, i);
       used.add(name);
       return name;
     };
@@ -467,9 +489,7 @@ class AgentResolver {
         return;
       }
     } else {
-      const base = `${channel.name}_${stage.policy}`;
-      name = base;
-      for (let i = 2; this.names.has(name); i++) name = `${base}${i}`;
+      name = this.freshName(`${channel.name}_${stage.policy}`, (n) => this.names.has(n));
     }
     const nameSpan = stage.name?.span ?? stage.policySpan;
     this.names.set(name, nameSpan);
@@ -503,11 +523,20 @@ class AgentResolver {
     return p;
   }
 
+  /** Did-you-mean over the declared channels, sinks, or sources and channels (all declared before any flow). */
+  private suggester(role: 'channel' | 'sink' | 'any'): Suggester {
+    let s = this.suggesters.get(role);
+    if (!s) {
+      const candidates = role === 'channel' ? this.agent.channels : role === 'sink' ? this.agent.sinks : [...this.agent.sources, ...this.agent.channels];
+      this.suggesters.set(role, (s = new Suggester(candidates.map((c) => c.name))));
+    }
+    return s;
+  }
+
   private lookup(name: string, span: Span, role?: 'channel' | 'sink'): Component | undefined {
-    const found = findComponent(this.agent, name);
+    const found = this.components.get(name);
     if (found) return found;
-    const candidates = role === 'channel' ? this.agent.channels : role === 'sink' ? this.agent.sinks : [...this.agent.sources, ...this.agent.channels];
-    const guess = suggest(name, candidates.map((c) => c.name));
+    const guess = this.suggester(role ?? 'any').suggest(name);
     // The component the user probably meant is not really unused; don't say so too.
     if (guess) this.agent.incomplete.add(guess);
     this.error(

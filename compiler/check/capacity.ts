@@ -4,6 +4,7 @@ import { keysProviding } from '../catalog/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Agent, Component } from '../model.js';
 import { propOf } from '../model.js';
+import { indexOf } from './agent-index.js';
 import { effectiveNumber } from './effective.js';
 
 export function checkCapacity(agent: Agent, diagnostics: Diagnostic[]): void {
@@ -25,8 +26,8 @@ export function checkCapacity(agent: Agent, diagnostics: Diagnostic[]): void {
       });
     }
     if (tx === undefined) continue;
-    const writers = agent.sources.filter((s) => s.channels.some((r) => r.name === channel.name));
-    const readers = agent.sinks.filter((k) => k.channel?.name === channel.name);
+    const writers = indexOf(agent).writers(channel.name);
+    const readers = indexOf(agent).readers(channel.name);
     for (const c of [...writers, ...readers]) checkBatch(c, channel, tx, diagnostics);
   }
 }

@@ -97,10 +97,21 @@ function checkUnknownValue(p: Prop, why: string, diagnostics: Diagnostic[]): voi
   diagnostics.push({ severity: 'error', ...conv.error, span: p.value.span, help: [why, ...(conv.error.help ?? [])] });
 }
 
+/** Did-you-mean for a kind, by category and word: a file repeats its wrong kinds. */
+const kindGuesses = new Map<string, string | undefined>();
+
+function guessKind(c: Component): string | undefined {
+  const key = `${c.category} ${c.type}`;
+  if (!kindGuesses.has(key)) {
+    if (kindGuesses.size > 10_000) kindGuesses.clear();
+    kindGuesses.set(key, suggest(c.type, kindsOf(c.category).flatMap((k) => [k.kind, ...k.aliases])));
+  }
+  return kindGuesses.get(key);
+}
+
 function unknownKind(c: Component): Diagnostic {
   const word = categoryWord[c.category];
-  const names = kindsOf(c.category).flatMap((k) => [k.kind, ...k.aliases]);
-  const guess = suggest(c.type, names);
+  const guess = guessKind(c);
   const help = guess
     ? [`did you mean \`${guess}\`?`]
     : [`known ${word} kinds: ${kindsOf(c.category).map((k) => k.kind).join(', ')}`];

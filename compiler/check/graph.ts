@@ -5,7 +5,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { literalString } from '../evaluate.js';
 import type { Agent, Component, Program } from '../model.js';
 import { propOf } from '../model.js';
-import { suggest } from '../util/suggest.js';
+import { suggest, Suggester } from '../util/suggest.js';
+import { indexOf } from './agent-index.js';
 import { effectiveText } from './effective.js';
 import type { Span } from '../../grammar/ast.js';
 
@@ -57,8 +58,8 @@ export function checkGraph(agent: Agent, diagnostics: Diagnostic[]): void {
 function checkChannelsUsed(agent: Agent, diagnostics: Diagnostic[]): void {
   for (const c of agent.channels) {
     if (agent.incomplete.has(c.name)) continue;
-    const fed = agent.sources.some((s) => s.channels.some((r) => r.name === c.name));
-    const drained = agent.sinks.some((k) => k.channel?.name === c.name);
+    const fed = indexOf(agent).writers(c.name).length > 0;
+    const drained = indexOf(agent).readers(c.name).length > 0;
     if (fed && drained) continue;
     const message = !fed && !drained
       ? `channel \`${c.name}\` is not connected to anything`
@@ -74,13 +75,21 @@ function checkChannelsUsed(agent: Agent, diagnostics: Diagnostic[]): void {
   }
 }
 
+const sinkSuggesters = new WeakMap<Agent, Suggester>();
+
+function sinkSuggester(agent: Agent): Suggester {
+  let s = sinkSuggesters.get(agent);
+  if (!s) sinkSuggesters.set(agent, (s = new Suggester(agent.sinks.map((k) => k.name))));
+  return s;
+}
+
 function checkGroups(agent: Agent, diagnostics: Diagnostic[]): void {
   const owner = new Map<string, { group: string; span: Span }>();
   for (const g of agent.groups) {
     for (const member of g.sinks) {
-      const sink = agent.sinks.find((k) => k.name === member.name);
+      const sink = indexOf(agent).sink(member.name);
       if (!sink) {
-        const guess = suggest(member.name, agent.sinks.map((k) => k.name));
+        const guess = sinkSuggester(agent).suggest(member.name);
         diagnostics.push({
           severity: 'error',
           code: 'FLOW011',
@@ -167,7 +176,8 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 /** Two sources clash when they listen on one port of one host with the same transport. */
 export function checkPorts(program: Program, diagnostics: Diagnostic[]): void {
   for (const agents of agentsByHost(program)) {
-    const taken: { transport: string; bind: string; port: string; owner: string; span: Span }[] = [];
+    // By transport and port: the few sources on one port are then compared by their bind address.
+    const taken = new Map<string, { bind: string; owner: string; span: Span }[]>();
     for (const agent of agents) {
       for (const s of agent.sources) {
         const listens = s.spec?.listens;
@@ -180,9 +190,8 @@ export function checkPorts(program: Program, diagnostics: Diagnostic[]): void {
           const text = effectiveText(s, key);
           if (!prop || text === undefined || text.includes('${')) continue;
           for (const port of text.split(/[\s,]+/).filter(Boolean)) {
-            const clash = taken.find(
-              (t) => t.transport === transport && t.port === port && (t.bind === bind || WILDCARD_HOSTS.has(t.bind) || WILDCARD_HOSTS.has(bind)),
-            );
+            const onPort = taken.get(`${transport} ${port}`) ?? [];
+            const clash = onPort.find((t) => t.bind === bind || WILDCARD_HOSTS.has(t.bind) || WILDCARD_HOSTS.has(bind));
             const owner = `${agent.name}.${s.name}`;
             if (clash) {
               diagnostics.push({
@@ -196,7 +205,8 @@ export function checkPorts(program: Program, diagnostics: Diagnostic[]): void {
                 notes: ['the second one fails to start with "Address already in use"'],
               });
             } else {
-              taken.push({ transport, bind, port, owner, span: prop.value.span });
+              onPort.push({ bind, owner, span: prop.value.span });
+              taken.set(`${transport} ${port}`, onPort);
             }
           }
         }

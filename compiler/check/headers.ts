@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { literalString } from '../evaluate.js';
 import type { Agent, Component, Sink, Source } from '../model.js';
 import { propOf } from '../model.js';
+import { indexOf } from './agent-index.js';
 import { effectiveBoolean, effectiveText } from './effective.js';
 
 /** The headers a source's events can carry after its interceptors; `unknown` when we can't tell. */
@@ -50,7 +51,7 @@ function addEffects(c: Component, effects: readonly HeaderEffect[], into: Set<st
 
 function upstreamHeaders(agent: Agent, sink: Sink): HeaderSet | undefined {
   if (!sink.channel) return undefined;
-  const sources = agent.sources.filter((s) => s.channels.some((r) => r.name === sink.channel!.name));
+  const sources = indexOf(agent).writers(sink.channel.name);
   if (sources.length === 0) return undefined;
   const names = new Set<string>();
   for (const s of sources) {

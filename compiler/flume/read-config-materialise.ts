@@ -8,7 +8,7 @@ import type { ComponentSpec } from '../catalog/types.js';
 import type { ConfigComponent, ConfigProp, ConfigSink, ConfigSinkGroup, ConfigSource } from './config.js';
 import { categoryWord, keysProviding } from '../catalog/index.js';
 import { resolveFlumeType } from './read-config-kinds.js';
-import { javaHashSetOrder, javaTrim, splitJavaWhitespace, type DiagnosticInit } from './read-config-support.js';
+import { javaHashSetOrder, javaTrim, named, splitJavaWhitespace, type DiagnosticInit } from './read-config-support.js';
 import type { AgentCheck } from './read-config-validate.js';
 
 
@@ -70,8 +70,8 @@ export function materialise(c: AgentCheck, channelSet: Set<string>): void {
     connected.add(k.channel!);
   }
   for (const name of javaHashSetOrder(c.list('sinkgroups'))) {
-    const g = c.agent.sinkgroups.find((x) => x.name === name && x.active);
-    if (!g) continue;
+    const g = named(c.agent.sinkgroups, name);
+    if (!g?.active) continue;
     const lost = g.effectiveSinks.find((s) => !sinkLoaded.has(s));
     // After a class that cannot be loaded, Flume has already given up on the agent.
     if (lost !== undefined && failure) continue;
@@ -136,7 +136,7 @@ function checkBatch(
   const batch = numberOf(u, spec, key);
   if (batch === undefined) return;
   for (const name of channelNames) {
-    const ch = c.agent.channels.find((x) => x.name === name);
+    const ch = named(c.agent.channels, name);
     const chSpec = ch && specs.get(ch);
     if (!ch || !chSpec || !chSpec.batchCheckedAtStart) continue;
     // MemoryChannel falls back to its default for an unreadable or non-positive value.
@@ -225,7 +225,7 @@ function checkProcessor(c: AgentCheck, g: ConfigSinkGroup): void {
   const lost = `its sink group \`${g.name}\` fails to start`;
   c.drop(g, type === undefined ? 'it has no `processor.type`' : `Flume cannot load its processor \`${type}\``);
   for (const name of g.effectiveSinks) {
-    const k = c.agent.sinks.find((x) => x.name === name);
+    const k = named(c.agent.sinks, name);
     if (k) c.drop(k, lost);
   }
   const sinks = g.effectiveSinks.map((n) => `\`${n}\``).join(', ');

@@ -86,6 +86,10 @@ export function decodeConfigText(input: string | Buffer): string {
 /** Turns the reader's line/column positions into spans with offsets. */
 export class Locator {
   private readonly lineStarts: number[] = [0];
+  /** Where each line ends (its line break, or the end of the text). */
+  private readonly lineEnds: number[] = [];
+  /** The items of a list value's first line, with their offsets in it; made on first use. */
+  private readonly listItems = new WeakMap<PropertyLine, Map<string, number>>();
 
   constructor(
     private readonly text: string,
@@ -93,9 +97,12 @@ export class Locator {
   ) {
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
+      if (c !== '\n' && c !== '\r') continue;
+      this.lineEnds.push(i);
       if (c === '\r' && text[i + 1] === '\n') i++;
-      if (c === '\n' || c === '\r') this.lineStarts.push(i + 1);
+      this.lineStarts.push(i + 1);
     }
+    this.lineEnds.push(text.length);
   }
 
   position(line: number, col: number): Position {
@@ -105,8 +112,7 @@ export class Locator {
 
   private lineEnd(line: number): Position {
     const start = this.lineStarts[line - 1] ?? this.text.length;
-    let end = start;
-    while (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r') end++;
+    const end = this.lineEnds[line - 1] ?? this.text.length;
     return { line, col: end - start + 1, offset: end };
   }
 
@@ -142,8 +148,15 @@ export class Locator {
    */
   listItem(pl: PropertyLine, name: string): Span {
     const whole = this.value(pl);
-    const lineText = this.text.slice(whole.start.offset, this.lineEnd(pl.valueLine).offset);
-    const at = findListItem(lineText, name);
+    const lineText = () => this.text.slice(whole.start.offset, this.lineEnd(pl.valueLine).offset);
+    // One pass over the line for all its items: a look-up per item would scan the line each time.
+    let items = this.listItems.get(pl);
+    if (!items) {
+      items = new Map();
+      for (const m of lineText().matchAll(/\S+/g)) if (!items.has(m[0])) items.set(m[0], m.index);
+      this.listItems.set(pl, items);
+    }
+    const at = /\s/.test(name) ? findListItem(lineText(), name) : (items.get(name) ?? -1);
     if (at < 0) return whole;
     const from = whole.start.offset + at;
     const col = whole.start.col + (from - whole.start.offset);
@@ -198,4 +211,23 @@ export function makeDiagnostic(
 /** `did you mean ...?`, or nothing. */
 export function didYouMean(guess: string | undefined): string[] {
   return guess ? [`did you mean \`${guess}\`?`] : [];
+}
+
+// ---- look-ups by name ----------------------------------------------------------------------
+
+const nameIndexes = new WeakMap<readonly { name: string }[], { size: number; byName: Map<string, { name: string }> }>();
+
+/**
+ * The first unit of `list` called `name`, in constant time: an index is made on first use and
+ * again when the list has grown (units are only ever appended). A linear search per look-up
+ * made reading and importing an agent of n components take n² steps.
+ */
+export function named<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
+  let index = nameIndexes.get(list);
+  if (!index || index.size !== list.length) {
+    const byName = new Map<string, { name: string }>();
+    for (const u of list) if (!byName.has(u.name)) byName.set(u.name, u);
+    nameIndexes.set(list, (index = { size: list.length, byName }));
+  }
+  return index.byName.get(name) as T | undefined;
 }

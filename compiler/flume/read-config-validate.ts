@@ -7,7 +7,7 @@ import { findKind } from '../catalog/index.js';
 import type { Category } from '../catalog/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PropertyLine } from '../properties/reader.js';
-import { suggest } from '../util/suggest.js';
+import { Suggester } from '../util/suggest.js';
 import type { ConfigAgent, ConfigComponent, ConfigSink, ConfigSinkGroup, ConfigSource } from './config.js';
 import { configStubNames } from './read-config-kinds.js';
 import { materialise } from './read-config-materialise.js';
@@ -20,6 +20,7 @@ import {
   splitSpaces,
   type DiagnosticInit,
   type Locator,
+  named,
 } from './read-config-support.js';
 
 export const SECTIONS = ['sources', 'channels', 'sinks', 'sinkgroups', 'configfilters'] as const;
@@ -164,32 +165,49 @@ function markListed(c: AgentCheck, section: Section): void {
   const units = c.units(section);
   const configured = new Set(units.map((u) => u.name));
   const missing = listed.filter((n) => !configured.has(n));
+  const isListed = new Set(listed);
   const listKey = `\`${c.agent.name}.${section}\``;
+  const amongMissing = new Suggester(missing);
+  // One list for all of them; a long one is abbreviated, since every unlisted unit repeats it.
+  const names = units.map((x) => x.name);
+  const wholeList =
+    names.length <= 10
+      ? `add \`${c.agent.name}.${section} = ${names.join(' ')}\``
+      : `add \`${c.agent.name}.${section} = ${names.slice(0, 3).join(' ')} ...\` naming all ${names.length} configured ${section}`;
   for (const u of units) {
-    if (listed.includes(u.name)) continue;
+    if (isListed.has(u.name)) continue;
     c.drop(u, `not in ${listKey}`);
-    const guess = suggest(u.name, missing);
+    const guess = amongMissing.suggest(u.name);
     c.report('warning', 'FLOW120', `${sectionWord[section]} \`${u.name}\` is configured but not listed in ${listKey}, so Flume ignores it`, c.where(u, section), {
       label: 'not listed',
       help: guess
         ? [`${listKey} lists \`${guess}\`: did you mean \`${u.name}\` there?`]
         : c.agent.lists[section]
           ? [`add \`${u.name}\` to ${listKey}, or remove its lines`]
-          : [`add \`${c.agent.name}.${section} = ${units.map((x) => x.name).join(' ')}\``],
+          : [wholeList],
     });
   }
-  const unlisted = units.filter((u) => !listed.includes(u.name)).map((u) => u.name);
+  const amongUnlisted = new Suggester(units.filter((u) => !isListed.has(u.name)).map((u) => u.name));
   for (const name of missing) {
     const placeholder = emptyUnit(section, name);
     c.drop(placeholder, `listed in ${listKey} but has no properties`);
     c.built.anchor.set(placeholder, c.agent.lists[section]!);
     units.push(placeholder as never);
-    const guess = suggest(name, unlisted);
+    const guess = amongUnlisted.suggest(name);
     c.report('error', 'FLOW121', `${listKey} lists \`${name}\`, but no ${c.key(section, name, '*')} key is set, so Flume drops it`, c.where(placeholder, section), {
       label: 'no properties',
       help: guess ? [`${sectionWord[section]} \`${guess}\` is configured: did you mean \`${guess}\`?`] : [`configure it (${c.key(section, name, section === 'sinkgroups' ? 'sinks' : 'type')} ...), or remove it from the list`],
     });
   }
+}
+
+const suggesters = new WeakMap<Set<string>, Suggester>();
+
+/** One budgeted did-you-mean search per set of names, shared by every diagnostic about it. */
+function suggesterFor(names: Set<string>): Suggester {
+  let s = suggesters.get(names);
+  if (!s) suggesters.set(names, (s = new Suggester(names)));
+  return s;
 }
 
 function emptyUnit(section: Section, name: string): Unit {
@@ -246,17 +264,17 @@ function validateChannels(c: AgentCheck): Set<string> {
 }
 
 function whyInactive(c: AgentCheck, name: string): string {
-  const ch = c.agent.channels.find((x) => x.name === name);
+  const ch = named(c.agent.channels, name);
   if (!ch) return `there is no channel \`${name}\``;
   return `channel \`${name}\` is not active (${ch.dropReason ?? 'dropped'})`;
 }
 
 /** How to make channel `name` usable: list it, fix it, or name an existing one. */
 function channelHelp(c: AgentCheck, name: string, channelSet: Set<string>): string[] {
-  const ch = c.agent.channels.find((x) => x.name === name);
+  const ch = named(c.agent.channels, name);
   if (ch && ch.dropReason?.startsWith('not in ')) return [`add \`${name}\` to \`${c.agent.name}.channels\``];
   if (ch) return [`fix channel \`${name}\` (see its own diagnostic)`];
-  const guess = suggest(name, [...channelSet]);
+  const guess = suggesterFor(channelSet).suggest(name);
   return guess ? didYouMean(guess) : [`list \`${name}\` in \`${c.agent.name}.channels\` and configure it, or remove it here`];
 }
 
@@ -337,7 +355,7 @@ function validateGroups(c: AgentCheck, sinkSet: Set<string>): void {
   const { loc } = c.state;
   const owner = new Map<string, string>();
   for (const name of javaHashSetOrder(c.list('sinkgroups'))) {
-    const g = c.agent.sinkgroups.find((x) => x.name === name);
+    const g = named(c.agent.sinkgroups, name);
     if (!g || !g.active) continue;
     if (!g.sinksLine) {
       c.drop(g, 'it has no `sinks`');
@@ -359,8 +377,8 @@ function validateGroups(c: AgentCheck, sinkSet: Set<string>): void {
           notes: ['Flume checks groups in hash order, not file order; that is why `' + taken + '` keeps it'],
         });
       } else if (!sinkSet.has(s)) {
-        const sink = c.agent.sinks.find((k) => k.name === s);
-        const guess = suggest(s, [...sinkSet]);
+        const sink = named(c.agent.sinks, s);
+        const guess = suggesterFor(sinkSet).suggest(s);
         c.report('error', 'FLOW163', `sink group \`${g.name}\` names \`${s}\`, ${sink ? `but that sink is not active (${sink.dropReason ?? 'dropped'})` : 'but there is no such sink'}, so Flume leaves it out`, loc.listItem(g.sinksLine, s), {
           label: 'not an active sink',
           help: sink

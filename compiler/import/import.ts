@@ -20,7 +20,7 @@ import type { Category, ComponentSpec } from '../catalog/types.js';
 import type { ConfigAgent, ConfigComponent, ConfigProp, ConfigSelector, ConfigSink, ConfigSinkGroup, ConfigSource, FlumeConfigFile } from '../flume/config.js';
 import type { PropertyLine } from '../properties/reader.js';
 import { formatPropertyLine } from '../properties/writer.js';
-import { javaTrim, splitJavaWhitespace } from '../flume/read-config-support.js';
+import { javaTrim, named, splitJavaWhitespace } from '../flume/read-config-support.js';
 import { cover, Synth } from './synth.js';
 import { importValue } from './values.js';
 
@@ -279,7 +279,7 @@ class AgentImporter {
     // The sinks Flume keeps in this group, in the order the user wrote them (Flume runs them
     // in hash order, which the emitted file reproduces whatever the order).
     const members = g.sinks.filter((k, i) => g.effectiveSinks.includes(k) && g.sinks.indexOf(k) === i);
-    const sinks = members.map((name) => this.agent.sinks.find((k) => k.active && k.name === name)).filter((k): k is ConfigSink => !!k);
+    const sinks = members.map((name) => named(this.agent.sinks, name)).filter((k): k is ConfigSink => !!k?.active);
     const channel = sinks[0]?.channel;
     const sameChannel = sinks.length === members.length && sinks.every((k) => k.channel === channel && this.isActiveChannel(k.channel));
     const priorities = new Map(g.processor.props.filter((p) => p.key.startsWith('priority.')).map((p) => [p.key.slice('priority.'.length), p.value]));
@@ -378,6 +378,6 @@ class AgentImporter {
   }
 
   private isActiveChannel(name: string | undefined): boolean {
-    return !!name && this.agent.channels.some((c) => c.active && c.name === name);
+    return !!name && !!named(this.agent.channels, name)?.active;
   }
 }

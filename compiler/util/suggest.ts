@@ -44,3 +44,32 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   }
   return best;
 }
+
+/**
+ * `suggest` for many words against one large list (a file with thousands of mistakes): each
+ * search costs one comparison per candidate, and once `budget` comparisons are spent only
+ * exact matches (ignoring case) are found, so that the searches stay linear in the file's size.
+ */
+export class Suggester {
+  private readonly candidates: string[];
+  private exact: Map<string, string> | undefined;
+
+  constructor(
+    candidates: Iterable<string>,
+    private budget = 500_000,
+  ) {
+    this.candidates = [...candidates];
+  }
+
+  suggest(word: string): string | undefined {
+    if (this.budget >= this.candidates.length) {
+      this.budget -= this.candidates.length;
+      return suggest(word, this.candidates);
+    }
+    if (!this.exact) {
+      this.exact = new Map();
+      for (const c of this.candidates) if (!this.exact.has(c.toLowerCase())) this.exact.set(c.toLowerCase(), c);
+    }
+    return this.exact.get(word.toLowerCase());
+  }
+}
