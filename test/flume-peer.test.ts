@@ -61,7 +61,7 @@ describe('real Flume 1.11 loads what flowc emits', () => {
       }
     }
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('reports what Flume drops, with its errors', () => {
     const file = join(temp(), 'bad.properties');
@@ -95,7 +95,7 @@ describe('real Flume 1.11 loads what flowc emits', () => {
     expect(r.dropped.sources).toEqual(['r1', 'r2']);
     expect(r.dropped.sinks).toEqual(['k1']);
     expect(flumeProblems(r).length).toBeGreaterThan(0);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('a real Flume agent', () => {
@@ -132,7 +132,7 @@ describe('a real Flume agent', () => {
 
     await agent.stop();
     expect(() => process.kill(agent.pid, 0)).toThrow(/ESRCH/);
-  }, 120_000);
+  }, 300_000);
 
   it('takes load from Flume\'s RpcClient on an avro source (appendBatch and append)', async () => {
     const port = await freePort();
@@ -173,5 +173,5 @@ describe('a real Flume agent', () => {
     expect(refused.sent).toBe(0);
     expect(refused.failed).toBe(10);
     expect(refused.exitCode).toBe(1);
-  }, 120_000);
+  }, 300_000);
 });

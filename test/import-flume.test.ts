@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { flowc } from './helpers/cli.js';
 import { importRoundTrip, importRoundTrips, type RoundTrip } from './helpers/flume-meaning.js';
 
+/** Each case starts a JVM (Flume's loader); generous under a loaded machine. */
+const slow = { timeout: 180_000 };
+
 /** Every agent of the original runs the same after import → build, and the import compiles. */
 function expectSameRun(t: RoundTrip): void {
   expect(t.compileErrors).toEqual([]);
@@ -37,7 +40,7 @@ const netcat = (agent = 'a1') => [
 ];
 
 describe('interceptor chains are the source\'s `interceptors` list', () => {
-  it('an interceptor that is configured but not listed stays out of the chain', () => {
+  it('an interceptor that is configured but not listed stays out of the chain', slow, () => {
     const t = importRoundTrip([
       ...netcat(),
       'a1.sources.r1.interceptors = ts',
@@ -51,7 +54,7 @@ describe('interceptor chains are the source\'s `interceptors` list', () => {
     expect(t.flow).toContain('// interceptor drop of source r1 is not imported');
   });
 
-  it('an interceptor listed twice runs twice, in list order', () => {
+  it('an interceptor listed twice runs twice, in list order', slow, () => {
     const t = importRoundTrip([
       ...netcat(),
       'a1.sources.r1.interceptors = twice ts twice',
@@ -68,7 +71,7 @@ describe('interceptor chains are the source\'s `interceptors` list', () => {
     ]);
   });
 
-  it('a source with no list runs no interceptor, whatever is configured', () => {
+  it('a source with no list runs no interceptor, whatever is configured', slow, () => {
     const t = importRoundTrip([...netcat(), 'a1.sources.r1.interceptors.h.type = host']);
     expectSameRun(t);
     expect(t.agents[0]!.after!.sources.r1!.interceptors).toEqual([]);
@@ -76,7 +79,7 @@ describe('interceptor chains are the source\'s `interceptors` list', () => {
 });
 
 describe('channel selectors', () => {
-  it('`selector.optional` naming something that is not a channel of the source is kept as written', () => {
+  it('`selector.optional` naming something that is not a channel of the source is kept as written', slow, () => {
     const t = importRoundTrip([
       'a1.sources = r1',
       'a1.channels = c1 c2',
@@ -97,7 +100,7 @@ describe('channel selectors', () => {
     expect(t.agents[0]!.after!.sources.r1!.selector.props).toEqual({ optional: 'c2 nope' });
   });
 
-  it('an optional list of channels of the source becomes `c?` targets', () => {
+  it('an optional list of channels of the source becomes `c?` targets', slow, () => {
     const t = importRoundTrip([...netcat().map((l) => l.replace('channels = c1', 'channels = c1 c2').replace('a1.channels = c1', 'a1.channels = c1 c2')), 'a1.channels.c2.type = memory', 'a1.sinks = k1 k2', 'a1.sinks.k2.type = null', 'a1.sinks.k2.channel = c2', 'a1.sources.r1.selector.optional = c2']);
     expectSameRun(t);
     expect(t.flow).toContain('r1 -> c1, c2?');
@@ -107,7 +110,7 @@ describe('channel selectors', () => {
 describe('deprecated property names Flume 1.11 still translates', () => {
   const seq = ['a1.sources = r1', 'a1.channels = c1', 'a1.sinks = k1', 'a1.sources.r1.type = seq', 'a1.sources.r1.channels = c1'];
 
-  it('a Kafka sink configured with brokerList, topic, requiredAcks and batchSize is kept, with warnings', () => {
+  it('a Kafka sink configured with brokerList, topic, requiredAcks and batchSize is kept, with warnings', slow, () => {
     const lines = [
       ...seq,
       'a1.channels.c1.type = memory',
@@ -127,7 +130,7 @@ describe('deprecated property names Flume 1.11 still translates', () => {
     expect(r.stderr).toContain('reads it as `flumeBatchSize`');
   });
 
-  it('a Kafka channel configured with brokerList, topic, groupId and readSmallestOffset is kept', () => {
+  it('a Kafka channel configured with brokerList, topic, groupId and readSmallestOffset is kept', slow, () => {
     const t = importRoundTrip([
       ...seq,
       'a1.channels.c1.type = org.apache.flume.channel.kafka.KafkaChannel',
@@ -142,7 +145,7 @@ describe('deprecated property names Flume 1.11 still translates', () => {
     expect(t.agents[0]!.after!.channels.c1!.class).toBe('org.apache.flume.channel.kafka.KafkaChannel');
   });
 
-  it('a Kafka source with topic and groupId is kept', () => {
+  it('a Kafka source with topic and groupId is kept', slow, () => {
     const t = importRoundTrip([
       'a1.sources = r1',
       'a1.channels = c1',
@@ -162,7 +165,7 @@ describe('deprecated property names Flume 1.11 still translates', () => {
     expect(Object.keys(t.agents[0]!.after!.sources)).toEqual(['r1']);
   });
 
-  it('zookeeperConnect gives a Kafka source its brokers (Flume looks them up in ZooKeeper)', () => {
+  it('zookeeperConnect gives a Kafka source its brokers (Flume looks them up in ZooKeeper)', slow, () => {
     const r = importLines([
       'a1.sources = r1',
       'a1.channels = c1',
@@ -179,7 +182,7 @@ describe('deprecated property names Flume 1.11 still translates', () => {
     expect(checked.stdout + checked.stderr).not.toContain('FLOW022');
   });
 
-  it('a deprecated batchSize above the channel\'s transactionCapacity is caught as Flume catches it', () => {
+  it('a deprecated batchSize above the channel\'s transactionCapacity is caught as Flume catches it', slow, () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowc-deprecated-'));
     const file = join(dir, 'k.flow');
     writeFileSync(file, 'agent a1 {\n  source r1 : seq\n  channel c1 : memory { transactionCapacity = 100 }\n  sink k1 : kafka { brokerList = "b:9092", batchSize = 500 }\n  r1 -> c1\n  c1 -> k1\n}\n');
@@ -197,7 +200,7 @@ function corpusDir(): string | undefined {
 
 const corpus = corpusDir();
 describe.runIf(corpus)('the shared corpus', () => {
-  it('≤ 2% of files change what Flume runs after import → build, and every import compiles', () => {
+  it('≤ 2% of files change what Flume runs after import → build, and every import compiles', { timeout: 300_000 }, () => {
     const walk = (d: string): string[] =>
       readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : /\.(properties|template|\d+)$/.test(e.name) ? [join(d, e.name)] : []));
     const files = walk(corpus!);
@@ -211,5 +214,5 @@ describe.runIf(corpus)('the shared corpus', () => {
       }
     });
     expect(changed.length / files.length, changed.join('\n')).toBeLessThanOrEqual(0.02);
-  }, 300_000);
+  });
 });
