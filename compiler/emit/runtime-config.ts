@@ -117,6 +117,7 @@ class Converter {
       if (value !== undefined) params[p.key] = value;
     }
     if (link) this.link(c, link, params);
+    if (spec) this.translateDeprecated(spec, params);
     if (spec) this.fillDefaults(spec, params);
     return out;
   }
@@ -126,6 +127,24 @@ class Converter {
     const params: Params = {};
     if (spec) this.fillDefaults(spec, params);
     return params;
+  }
+
+  /**
+   * A deprecated key gives its replacement when that is not set, as Flume 1.11 translates it
+   * (`brokerList` → `kafka.bootstrap.servers`), so the runtime reads one name only. A change
+   * of kind (`readSmallestOffset`, a boolean, becomes an offset policy) is Flume's own mapping.
+   */
+  private translateDeprecated(spec: ComponentSpec, params: Params): void {
+    for (const p of spec.properties) {
+      if (!p.replacedBy || !(p.name in params) || p.replacedBy in params) continue;
+      const target = findProperty(spec, p.replacedBy);
+      const value = params[p.name]!;
+      if (p.type === 'boolean' && target?.type !== 'boolean') {
+        if (p.name === 'readSmallestOffset' && typeof value === 'boolean') params[p.replacedBy] = value ? 'earliest' : 'latest';
+        continue;
+      }
+      params[p.replacedBy] = target ? retype(value, target) : value;
+    }
   }
 
   private fillDefaults(spec: ComponentSpec, params: Params): void {
