@@ -192,6 +192,26 @@ describe('deprecated property names Flume 1.11 still translates', () => {
   });
 });
 
+describe('whitespace at the ends of values', () => {
+  it('spaces and tabs after a value: Flume trims them (FlumeConfiguration), so the import does too', slow, () => {
+    const t = importRoundTrip([
+      'a1.sources = r1 ',
+      'a1.channels = c1\t',
+      'a1.sinks = k1',
+      'a1.sources.r1.type = http ',
+      'a1.sources.r1.port = 5140 ',
+      'a1.sources.r1.channels = c1 ',
+      'a1.channels.c1.type = memory\t',
+      'a1.channels.c1.capacity = 1000 ',
+      'a1.sinks.k1.type = logger',
+      'a1.sinks.k1.channel = c1',
+    ]);
+    expectSameRun(t);
+    expect(t.agents[0]!.after!.sources.r1!.class).toBe('org.apache.flume.source.http.HTTPSource');
+    expect(t.agents[0]!.before!.channels.c1!.props).toEqual({ capacity: '1000' });
+  });
+});
+
 /** The shared corpus of real flume.properties (beside the clone on CI; never copied into the project). */
 function corpusDir(): string | undefined {
   for (const d of [process.env.FLOWC_CORPUS, '../shared/corpus', '/work/shared/corpus']) if (d && existsSync(resolve(d))) return resolve(d);

@@ -107,9 +107,12 @@ function importOne(path: string, out: string | undefined, opts: ImportOpts, sing
   const flow = importConfig(config, target === '-' ? basename(path).replace(/\.\w+$/, '.flow') : target, opts.agent ? { agent: opts.agent } : {});
   const text = formatFlow(flow);
   if (reporter.diagnostics.length > 0) reporter.print();
+  // Errors are what Flume drops or cannot read: the .flow is still written (nothing of the
+  // original is lost), and the exit code says it needs fixing, as `check` does.
+  const status = reporter.errorCount > 0 ? EXIT_ERRORS : EXIT_OK;
   if (target === '-' && single) {
     process.stdout.write(text);
-    return EXIT_OK;
+    return status;
   }
   try {
     writeFileAtomic(target, text);
@@ -118,7 +121,7 @@ function importOne(path: string, out: string | undefined, opts: ImportOpts, sing
     return EXIT_USAGE;
   }
   if (!process.stderr.isTTY || single) process.stderr.write(`wrote ${target}\n`);
-  return EXIT_OK;
+  return status;
 }
 
 /** Custom classes pass through untouched; say so, since flowc cannot check them. */

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../util/suggest.js';
 import type { ConfigProp } from './config.js';
 import { didYouMean, makeDiagnostic, type Locator } from './read-config-support.js';
+import { checkValueType } from './read-config-values.js';
 
 export type ResolvedType =
   /** A Flume alias or the exact class name of a catalog entry. */
@@ -94,7 +95,10 @@ export function checkKnownProps(
         }),
       );
     }
-    if (known) continue;
+    if (known) {
+      checkValueType(known, p, owner, prefix, loc, out);
+      continue;
+    }
     const span = loc.key(p.line);
     const byGuideName = spec.properties.find((s) => s.guideName === p.key);
     if (byGuideName) {

@@ -80,6 +80,7 @@ function checkPlaceholders(built: BuiltAgent, state: FileState): void {
   for (const g of agent.sinkgroups) props.push(...g.processor.props);
   for (const p of props) {
     checkInlineComment(p, state);
+    checkKeptSpace(p, state);
     for (const m of p.value.matchAll(PLACEHOLDER)) {
       const name = m[1]!;
       if (filters.has(name)) continue;
@@ -95,6 +96,26 @@ function checkPlaceholders(built: BuiltAgent, state: FileState): void {
       });
     }
   }
+}
+
+/**
+ * Flume trims values with String.trim(), which removes only characters up to U+0020: a
+ * no-break space or another Unicode space at either end stays part of the value.
+ */
+const KEPT_SPACE = /^[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]$/;
+
+function checkKeptSpace(p: ConfigProp, state: FileState): void {
+  const m = KEPT_SPACE.exec(p.value);
+  if (!m) return;
+  const code = `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  state.out.push({
+    severity: 'warning',
+    code: 'FLOW106',
+    message: `the value of \`${p.key}\` ${m.index === 0 ? 'starts' : 'ends'} with ${code}, a space Flume does not trim: it is part of the value`,
+    span: state.loc.value(p.line),
+    label: `${code} kept`,
+    help: [`remove the ${code} character if it is not meant to be part of the value`],
+  });
 }
 
 /** Java properties have no end-of-line comments: ` # ...` after a value is part of it. */
