@@ -110,7 +110,12 @@ export class AvroClient {
   /** Opens the connection (TCP, then deflate and TLS when asked). */
   static connect(o: AvroClientOptions): Promise<AvroClient> {
     const timeout = o.connectTimeoutMs ?? 20_000;
-    const tlsOptions = o.tls ? clientTlsOptions(o.tls) : undefined;
+    let tlsOptions: ReturnType<typeof clientTlsOptions> | undefined;
+    try {
+      tlsOptions = o.tls ? clientTlsOptions(o.tls) : undefined;
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise((resolve, reject) => {
       const socket = netConnect({ host: o.host, port: o.port, noDelay: true, keepAlive: true });
       const timer = setTimeout(() => {

@@ -12,6 +12,7 @@ import { SinkCounter } from '../core/metrics.js';
 import { hostForUrl } from '../lib/net.js';
 import { processBatch } from '../lib/sink-batch.js';
 import { AvroClient, type AvroClientOptions } from '../rpc/client.js';
+import { clientTlsOptions } from '../rpc/tls.js';
 
 const create: SinkFactory = (config, ctx) => {
   const p = config.params;
@@ -36,6 +37,8 @@ const create: SinkFactory = (config, ctx) => {
       includeProtocols: paramList(p, 'include-protocols'),
     };
   }
+  // A truststore that cannot be used is a configuration error at start, not a failure per batch.
+  if (options.tls) clientTlsOptions(options.tls);
   if (p['maxIoWorkers'] !== undefined) ctx.log.warn('maxIoWorkers has no effect (Flume 1.11 ignores it too)');
   const counter = new SinkCounter(config.name);
   const where = `${hostForUrl(host)}:${port}`;
@@ -67,6 +70,10 @@ const create: SinkFactory = (config, ctx) => {
     if (client) await drop();
     connecting ??= connect().finally(() => (connecting = undefined));
     client = await connecting;
+    if (stopped) {
+      await drop();
+      throw new EventDeliveryException('the sink is stopping');
+    }
     return client;
   }
 
@@ -87,12 +94,9 @@ const create: SinkFactory = (config, ctx) => {
         resetTimer = setInterval(() => (resetDue = true), resetSeconds * 1000);
         resetTimer.unref();
       }
-      // As Flume: connect at start, but a collector that is down is not fatal; process() retries.
-      try {
-        await ready();
-      } catch (e) {
-        ctx.log.warn(`cannot connect to ${where} yet: ${errorText(e)}`);
-      }
+      // As Flume: connect at start, but a collector that is down is not fatal (process() retries),
+      // and one that does not answer does not hold up the agent's start.
+      ready().catch((e) => ctx.log.warn(`cannot connect to ${where} yet: ${errorText(e)}`));
     },
     async stop() {
       stopped = true;

@@ -2,7 +2,7 @@
 // failover between collectors, TLS with a PKCS12 keystore made by openssl, ipFilterRules.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event } from '../../runtime/core/event.js';
 import { AvroClient } from '../../runtime/rpc/client.js';
@@ -249,6 +249,27 @@ agent edge {
       const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true }, compression: { type: 'deflate' } });
       expect(await c.appendBatch([{ headers: { a: 'b' }, body: Buffer.from('hello') }])).toBe('OK');
       await c.close();
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a PEM keystore (key and certificate in one file) and a PEM truststore; a certificate-only PKCS12 truststore says how to convert it', async () => {
+    const d = work();
+    openssl(d);
+    const pem = join(d, 'server.pem');
+    writeFileSync(pem, Buffer.concat([readFileSync(join(d, 'key.pem')), readFileSync(join(d, 'cert.pem'))]));
+    const port = await freePort();
+    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${pem}", keystore-type = PEM }
+  channel mem : memory
+  rpc -> mem }`);
+    try {
+      const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { truststore: join(d, 'cert.pem'), truststoreType: 'PEM' } });
+      expect(await c.append({ headers: {}, body: Buffer.from('pem') })).toBe('OK');
+      await c.close();
+      const certOnly = join(d, 'trust.p12');
+      execFileSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', join(d, 'cert.pem'), '-out', certOnly, '-passout', 'pass:x'], { stdio: 'ignore' });
+      await expect(AvroClient.connect({ host: '127.0.0.1', port, tls: { truststore: certOnly, truststorePassword: 'x' } })).rejects.toThrow(/openssl pkcs12 -in .*trust\.p12 -nokeys -out .*trust\.pem/);
     } finally {
       await r.stop();
     }
