@@ -9,6 +9,7 @@ import { Logger } from '../../runtime/core/log.js';
 import { MetricsRegistry } from '../../runtime/core/metrics.js';
 import type { Event } from '../../runtime/core/event.js';
 import { ChannelException } from '../../runtime/core/errors.js';
+import { AvroClient } from '../../runtime/rpc/client.js';
 import { freePort, httpPost, runFlow, scratch, spawnNode, tcpExchange, waitFor } from './helpers.js';
 
 const { children, cleanup, work } = scratch();
@@ -197,24 +198,33 @@ describe('file channel', () => {
     expect(second.stderr()).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('answers 503 (http) and FAILED (netcat) instead of dropping when free space is below minimumRequiredSpace', async () => {
+  it('answers 503 (http), FAILED (avro) and FAILED (netcat) instead of dropping when free space is below minimumRequiredSpace', async () => {
     const dir = work();
     const s = statfsSync(dir);
     const free = s.bavail * s.bsize;
-    const [hp, np] = [await freePort(), await freePort()];
+    const [hp, np, ap] = [await freePort(), await freePort(), await freePort()];
     const running = await runFlow(`agent a {
       source h : http { bind = "127.0.0.1", port = ${hp} }
       source n : netcat { bind = "127.0.0.1", port = ${np} }
+      source r : avro { bind = "127.0.0.1", port = ${ap} }
       channel c : file { checkpointDir = "${join(dir, 'cp')}", dataDirs = "${join(dir, 'data')}", minimumRequiredSpace = ${free + 1024 * 1024 * 1024} }
       sink k : null
       h -> c
       n -> c
+      r -> c
       c -> k }`);
     cleanup.push(() => running.stop());
     const r = await httpPost(hp, JSON.stringify([{ headers: {}, body: 'x' }]), { 'content-type': 'application/json' });
     expect(r.status).toBe(503);
     expect(r.text).toMatch(/refuses the write: .* free in .*, below minimumRequiredSpace/);
     expect(await tcpExchange(np, 'x\n')).toMatch(/^FAILED: .*below minimumRequiredSpace/);
+    const client = await AvroClient.connect({ host: '127.0.0.1', port: ap, requestTimeoutMs: 5000 });
+    try {
+      expect(await client.appendBatch([{ headers: {}, body: Buffer.from('x') }])).toBe('FAILED');
+    } finally {
+      await client.close();
+    }
+    expect(running.runner.agents[0]!.channels.get('c')!.size()).toBe(0);
   });
 
   it('fills a real small disk (tmpfs) up to minimumRequiredSpace, answers 503, and keeps what it accepted', async (ctx) => {
