@@ -166,6 +166,46 @@ export const Pipe = punct('Pipe', '|');
 export const Question = punct('Question', '?');
 export const Plus = punct('Plus', '+');
 
+/** Characters that can start a token (or whitespace); a run of any others is `Unexpected`. */
+const TOKEN_STARTS = ' \t\r\n\f\v\uFEFF\u00A0/"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_{}[]()=:,;.|?+-';
+const UNEXPECTED_RUN = /[^ \t\r\n\f\v\uFEFF\u00A0/"0-9A-Za-z_{}[\]()=:,;.|?+-]+/y;
+
+/**
+ * The first characters of `Unexpected`, for the lexer's first-character table: every code
+ * below 256 that starts no token, and above that one code per group of 255 (the table keeps
+ * one entry per such group; a code missed here only loses speed, never a token).
+ */
+function unexpectedStarts(): number[] {
+  const out: number[] = [];
+  let lastGroup = -1;
+  for (let code = 0; code < 0x10000; code++) {
+    if (TOKEN_STARTS.includes(String.fromCharCode(code))) continue;
+    const group = code < 256 ? code : 255 + Math.floor(code / 255);
+    if (group !== lastGroup) out.push(code);
+    lastGroup = group;
+  }
+  return out;
+}
+
+/**
+ * A run of characters that start no token. Lexed as a token of its own (reported by lexFlow)
+ * rather than left to the lexer's error recovery, which tries every pattern at every dropped
+ * character: a megabyte of garbage took seconds. A custom pattern with the complement as its
+ * start characters, since the lexer cannot work out a complement set's first characters.
+ */
+export const Unexpected = createToken({
+  name: 'Unexpected',
+  pattern: {
+    exec: (text: string, offset: number) => {
+      UNEXPECTED_RUN.lastIndex = offset;
+      return UNEXPECTED_RUN.exec(text);
+    },
+  },
+  start_chars_hint: unexpectedStarts(),
+  line_breaks: false,
+  group: 'unexpected',
+});
+
 /** Order matters: the first pattern that matches wins (keywords defer to longer identifiers). */
 export const lexerTokens: TokenType[] = [
   WhiteSpace,
@@ -186,6 +226,7 @@ export const lexerTokens: TokenType[] = [
   Ident,
   LCurly, RCurly, LBracket, RBracket, LParen, RParen,
   Equals, Colon, Comma, Semi, Dot, Pipe, Question, Plus,
+  Unexpected,
 ];
 
 /** Everything the parser knows of, categories included. */
@@ -219,14 +260,22 @@ export function lexFlow(text: string, lines: LineMap): LexResult {
 
   // Binary input yields an error every few bytes; a few hundred lines' worth is plenty, as
   // only the first hundred lines with errors are ever shown.
+  // Runs of characters that start no token come as `Unexpected` tokens; the rest (a lone `-`
+  // or `/`) as the lexer's errors. Only the first error of a line is ever shown.
+  const unexpected = [
+    ...(result.groups['unexpected'] ?? []).map((t) => ({ offset: t.startOffset, length: t.image.length })),
+    ...result.errors.map((e) => ({ offset: e.offset, length: Math.max(1, e.length) })),
+  ].sort((a, b) => a.offset - b.offset);
   let errorLines = 0;
   let lastLine = 0;
-  for (const error of result.errors) {
-    const line = lines.lineOf(error.offset);
-    if (line !== lastLine && ++errorLines > MAX_ERROR_LINES) break;
+  for (let i = 0; i < unexpected.length; i++) {
+    let { offset, length } = unexpected[i]!;
+    // An error right after a run (or before one) is the same run of bad characters.
+    while (i + 1 < unexpected.length && unexpected[i + 1]!.offset === offset + length) length += unexpected[++i]!.length;
+    const line = lines.lineOf(offset);
+    if (line === lastLine) continue;
+    if (++errorLines > MAX_ERROR_LINES) break;
     lastLine = line;
-    const offset = error.offset;
-    const length = Math.max(1, error.length);
     diagnostics.push(unexpectedCharacters(text.slice(offset, offset + length), lines.span(offset, offset + length)));
   }
 

@@ -481,6 +481,22 @@ describe('syntax errors', () => {
 });
 
 describe('lexical errors', () => {
+  it('reports a run of characters that start no token once, whole, and lexes what follows', () => {
+    for (const [bad, shown] of [['%%%', 'unexpected characters `%%%`'], ['é', 'unexpected character `é`'], ['\u{1F600}#', 'unexpected characters `\u{1F600}#`'], ['-', 'unexpected character `-`']]) {
+      const { file, diagnostics } = parseFlow(`agent a {\n  source s : x { port = 1 } ${bad}\n  channel c : memory\n}`, 'x.flow');
+      expect(diagnostics.map((d) => [d.code, d.message, d.span?.start.col])).toEqual([['FLOW001', shown, 29]]);
+      expect((file.items[0] as AgentDecl).items.map((i) => (i as ComponentDecl).name.name)).toEqual(['s', 'c']);
+    }
+  });
+
+  it('reads a megabyte of characters that start no token, one error per line (found by the fuzzer: seconds, in the lexer\'s error recovery)', () => {
+    const garbage = Array.from({ length: 2000 }, () => '%Y'.repeat(250)).join('\n');
+    const { file, diagnostics } = parseFlow(`agent a { channel c : memory }\n${garbage}\n`, 'x.flow');
+    expect(file.items).toHaveLength(1);
+    expect(diagnostics.filter((d) => d.code === 'FLOW001').length).toBeLessThanOrEqual(100);
+    expect(diagnostics[0]).toMatchObject({ code: 'FLOW001', message: 'unexpected character `%`', span: { start: { line: 2, col: 1 } } });
+  });
+
   it('reports a number with a unit that is not one (FLOW004), with the units as help', () => {
     const { diagnostics } = parseFlow('agent a { sink k : hdfs { hdfs.rollInterval = 5min } }', 'x.flow');
     expect(diagnostics).toHaveLength(1);
