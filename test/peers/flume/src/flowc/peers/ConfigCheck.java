@@ -303,7 +303,10 @@ public final class ConfigCheck {
     Map<String, String> own = new TreeMap<>();
     for (Map.Entry<String, String> e : props.entrySet()) {
       String key = e.getKey().trim();
-      if (key.startsWith(prefix)) own.put(key.substring(prefix.length()), e.getValue().trim());
+      // FlumeConfiguration ignores a key whose value is empty once trimmed.
+      if (key.startsWith(prefix) && !e.getValue().trim().isEmpty()) {
+        own.put(key.substring(prefix.length()), e.getValue().trim());
+      }
     }
     c.put("type", own.get("type"));
     c.put("properties", own);
