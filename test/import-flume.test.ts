@@ -212,6 +212,33 @@ describe('whitespace at the ends of values', () => {
   });
 });
 
+describe('agents Flume runs nothing of', () => {
+  it('an agent with only a channel is written as comments, since Flume drops it entirely', slow, () => {
+    const t = importRoundTrip(['a1.channels = c1', 'a1.channels.c1.type = memory']);
+    expect(t.agents[0]!.beforeReport.found).toBe(false);
+    expectSameRun(t);
+    expect(t.flow).toContain('// agent a1 is not imported');
+    expect(t.flow).not.toMatch(/^agent a1/m);
+  });
+
+  it('an agent whose source and sink fail at start is written as comments, not as a lone channel', slow, () => {
+    const t = importRoundTrip([
+      'a1.sources = r1',
+      'a1.channels = c1',
+      'a1.sinks = k1',
+      'a1.sources.r1.type = netcat',
+      'a1.sources.r1.bind = 127.0.0.1',
+      'a1.sources.r1.channels = c1',
+      'a1.channels.c1.type = memory',
+      'a1.sinks.k1.type = avro',
+      'a1.sinks.k1.channel = c1',
+    ]);
+    expect(t.agents[0]!.before).toBeNull();
+    expectSameRun(t);
+    expect(t.flow).not.toMatch(/^agent a1/m);
+  });
+});
+
 /** The shared corpus of real flume.properties (beside the clone on CI; never copied into the project). */
 function corpusDir(): string | undefined {
   for (const d of [process.env.FLOWC_CORPUS, '../shared/corpus', '/work/shared/corpus']) if (d && existsSync(resolve(d))) return resolve(d);
