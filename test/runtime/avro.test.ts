@@ -288,6 +288,46 @@ agent edge {
   });
 });
 
+describe('avro source and its channels', () => {
+  it('OK only after the commit; FAILED when the channel is full or the batch exceeds a transaction, as Flume', async () => {
+    const port = await freePort();
+    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port} }
+  channel mem : memory { capacity = 150, transactionCapacity = 100 }
+  rpc -> mem }`);
+    try {
+      const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ headers: { i: String(i) }, body: Buffer.from(`e${i}`) }));
+      const c = await AvroClient.connect({ host: '127.0.0.1', port });
+      expect(await c.appendBatch(batch(100))).toBe('OK');
+      expect(r.runner.agents[0]!.channels.get('mem')!.size()).toBe(100);
+      expect(await c.appendBatch(batch(101))).toBe('FAILED');
+      expect(await c.appendBatch(batch(60))).toBe('FAILED');
+      expect(await c.append(batch(1)[0]!)).toBe('OK');
+      expect(r.runner.agents[0]!.channels.get('mem')!.size()).toBe(101);
+      await c.close();
+      expect(metrics(r, 'c', 'SOURCE.rpc')).toMatchObject({
+        AppendBatchReceivedCount: '3',
+        AppendBatchAcceptedCount: '1',
+        AppendReceivedCount: '1',
+        AppendAcceptedCount: '1',
+        EventReceivedCount: '262',
+        EventAcceptedCount: '101',
+        ChannelWriteFail: '2',
+      });
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('ipFilterRules that are not Flume rules are refused at start, with the form to use', async () => {
+    const port = await freePort();
+    await expect(
+      runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ipFilter = true, ipFilterRules = "allow:127.0.0.1" }
+  channel mem : memory
+  rpc -> mem }`),
+    ).rejects.toThrow(/`allow:127\.0\.0\.1` is not of the form allow\|deny:ip\|name:<pattern>/);
+  });
+});
+
 describe('avro source ipFilterRules', () => {
   it('first matching rule decides; a denied client is disconnected', async () => {
     for (const [rules, ok] of [
