@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '../runtime/core/event.js';
 import type { Status } from '../runtime/rpc/protocol.js';
 import { AvroServer } from '../runtime/rpc/server.js';
-import { flowcSend } from './helpers/tiers.js';
+import { serverSecureContext } from '../runtime/rpc/tls.js';
+import { flowcSend, selfSigned } from './helpers/tiers.js';
+import type { SecureContext } from 'node:tls';
 import { freePort, scratch } from './runtime/helpers.js';
 
 const { work } = scratch();
@@ -24,13 +26,14 @@ afterEach(async () => {
 });
 
 /** An Avro RPC server that records each batch; `answer` decides the status of the n-th batch. */
-async function receiver(answer: (n: number) => Status = () => 'OK', compression?: 'deflate'): Promise<Receiver> {
+async function receiver(answer: (n: number) => Status = () => 'OK', compression?: 'deflate', tls?: SecureContext): Promise<Receiver> {
   const batches: Event[][] = [];
   let n = 0;
   const server = new AvroServer({
     host: '127.0.0.1',
     port: 0,
     ...(compression ? { compression } : {}),
+    ...(tls ? { tls } : {}),
     handler: {
       append: async (e) => {
         batches.push([e]);
@@ -97,6 +100,20 @@ describe('flowc send', () => {
     expect(out.stderr).toContain(`cannot connect to 127.0.0.1:${port}`);
     expect(out.stderr).toContain(`nothing was sent: is an avro source listening on 127.0.0.1:${port}?`);
     expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('over TLS: trusts the certificate given with --truststore, and says what to do about one it does not trust', async () => {
+    const dir = work();
+    const cert = selfSigned(dir);
+    const r = await receiver(undefined, undefined, serverSecureContext({ keystore: cert.keystore, keystorePassword: cert.password, keystoreType: 'PKCS12' }));
+    const trusted = await flowcSend(['-p', String(r.port), '--host', '127.0.0.1', '--truststore', cert.certPem, '--truststore-type', 'PEM'], { input: 'secret 1\nsecret 2\n' });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.status).toBe(0);
+    expect(bodies(r)).toEqual(['secret 1', 'secret 2']);
+    const untrusted = await flowcSend(['-p', String(r.port), '--host', '127.0.0.1', '--ssl'], { input: 'x\n' });
+    expect(untrusted.status).toBe(1);
+    expect(untrusted.stderr).toMatch(/^error: .*certificate.*\nnothing was sent: check the TLS options: --truststore FILE \(PKCS12 or PEM\) to trust the source's certificate, or --trust-all-certs\n$/);
+    expect(bodies(r)).toHaveLength(2);
   });
 
   it('rejects bad input before connecting, with no stack trace', async () => {

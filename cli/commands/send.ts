@@ -84,7 +84,11 @@ async function send(files: string[], opts: SendOptions): Promise<number> {
   try {
     client = await AvroClient.connect(plan.client);
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\nnothing was sent: is an avro source listening on ${address}? (\`flowc run\` prints each source's address)\n`);
+    const message = (e as Error).message;
+    const hint = /TLS|certificate/i.test(message)
+      ? 'check the TLS options: --truststore FILE (PKCS12 or PEM) to trust the source\'s certificate, or --trust-all-certs'
+      : `is an avro source listening on ${address}? (\`flowc run\` prints each source's address)`;
+    process.stderr.write(`error: ${message}\nnothing was sent: ${hint}\n`);
     return EXIT_ERRORS;
   }
   const sender = new BatchSender(client, plan.batchSize, plan.headers);
