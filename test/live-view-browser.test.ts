@@ -168,7 +168,9 @@ describe('flowc run --ui in chromium', () => {
     expect(await sameDrawing(page)).toBe(true);
     expect(errors).toEqual([]);
 
+    // The events that arrived while the server was gone could not be delivered: the stop says so.
     agent.child.proc.kill('SIGTERM');
-    expect(await agent.child.exited).toBe(0);
+    expect(await agent.child.exited).toBe(1);
+    expect(agent.child.stderr()).toMatch(/accepted event\(s\) were not delivered\n\s+agent `web`, channel `buf` \(memory\): \d+ event\(s\), lost/);
   }, 60_000);
 });

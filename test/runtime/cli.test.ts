@@ -35,6 +35,7 @@ describe('flowc run', () => {
     // A source that cannot start does not stop the agent (as in Flume): it is retried.
     const c1 = run(d, `agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }\n channel c : memory\n s -> c }\n`);
     await waitFor(() => c1.stderr().includes('restarting it in'), 30_000, 'the retry');
+    await started(c1); // the agent runs on; SIGTERM stops it as usual
     c1.proc.kill('SIGTERM');
     expect(await c1.exited).toBe(0);
     expect(c1.stderr()).toContain(`source \`s\` failed: cannot start: tcp port ${port} on 127.0.0.1 is already in use`);
@@ -44,6 +45,7 @@ describe('flowc run', () => {
     expect(c2.stderr()).toMatch(/cannot start sink `k`: .*plain-file\/out/);
     const c3 = run(d, `agent a { source s : exec { command = "flowc-no-such-tool -f x" }\n channel c : memory\n s -> c }\n`);
     await waitFor(() => c3.stderr().includes('restarting it in'), 30_000, 'the retry');
+    await started(c3); // the agent runs on; SIGTERM stops it as usual
     c3.proc.kill('SIGTERM');
     expect(await c3.exited).toBe(0);
     expect(c3.stderr()).toContain('source `s` failed: cannot start: command `flowc-no-such-tool` not found');
