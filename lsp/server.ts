@@ -36,7 +36,18 @@ export function startServer(connection: Connection, version: string): void {
     lastCheckMs = performance.now() - started;
     void connection.sendDiagnostics({ uri, version: analysis.document.version, diagnostics: toLspDiagnostics(analysis) });
   };
-  const scheduler = new DiagnosticsScheduler(publish, () => options.diagnosticsDelay ?? (lastCheckMs < 50 ? 0 : Math.min(lastCheckMs, 400)));
+  // An edit is checked at once, unless edits come faster than checks finish (fast typing in a
+  // large file): then the check waits for a pause as long as one check takes, so that checks
+  // never queue up behind each other and requests stay answered.
+  let lastChangeAt = 0;
+  const delay = () => {
+    if (options.diagnosticsDelay !== undefined) return options.diagnosticsDelay;
+    const now = performance.now();
+    const sincePrevious = now - lastChangeAt;
+    lastChangeAt = now;
+    return sincePrevious < lastCheckMs ? Math.min(lastCheckMs, 400) : 0;
+  };
+  const scheduler = new DiagnosticsScheduler(publish, delay);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     options = { ...((params.initializationOptions as ServerOptions | undefined) ?? {}) };
