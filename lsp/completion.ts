@@ -124,7 +124,6 @@ function propertyItems(block: BlockContext, typed: string, position: Position): 
       documentation: { kind: MarkupKind.Markdown, value: '**to** · `agent.source`\n\nSend to a source of another agent of this file: fills `hostname` and `port` from it, and checks that it speaks the same protocol.' },
       sortText: '0',
       textEdit: { range, newText: 'to = ' },
-      command: { title: 'suggest', command: 'editor.action.triggerSuggest' },
     });
   }
   return items;

@@ -1,7 +1,7 @@
 // Requests beyond the protocol, for the editor's commands: the graph of a document (the
 // preview), its properties files (Build Properties), and a flume.properties file converted to
 // .flow (Import). Each is the compiler's own function; the extension only shows the result.
-import { buildGraph, renderGraph } from '../compiler/graph/index.js';
+import { buildGraph, renderGraph, type FlowGraph } from '../compiler/graph/index.js';
 import { emitProperties } from '../compiler/emit/properties.js';
 import { formatFlow } from '../compiler/format/printer.js';
 import { readFlumeConfig } from '../compiler/flume/read-config.js';
@@ -15,6 +15,8 @@ export const ImportRequest = 'flowc/import';
 export interface GraphResult {
   /** The SVG, or null while the file has errors (the preview keeps the last good one). */
   svg: string | null;
+  /** The graph model the SVG is drawn from (for the viewer's panel and the live rates). */
+  graph: FlowGraph | null;
   errorCount: number;
   /** Where each node (by its `data-id`) is declared: 0-based line and character. */
   nodes: Record<string, { line: number; character: number }>;
@@ -22,11 +24,11 @@ export interface GraphResult {
 
 export async function graphOf(analysis: Analysis): Promise<GraphResult> {
   const { result } = analysis;
-  if (result.errorCount > 0) return { svg: null, errorCount: result.errorCount, nodes: {} };
+  if (result.errorCount > 0) return { svg: null, graph: null, errorCount: result.errorCount, nodes: {} };
   const graph = buildGraph(result.program);
   const nodes: GraphResult['nodes'] = {};
   for (const n of graph.nodes) nodes[n.id] = { line: n.span.line - 1, character: n.span.col - 1 };
-  return { svg: await renderGraph(graph, 'svg'), errorCount: 0, nodes };
+  return { svg: await renderGraph(graph, 'svg'), graph, errorCount: 0, nodes };
 }
 
 export interface BuildResult {
@@ -42,8 +44,8 @@ export function buildProperties(analysis: Analysis): BuildResult {
 }
 
 export interface ImportParams {
-  /** The properties file's text, and its path (named in the comments of the result). */
-  text: string;
+  /** The properties file's bytes (base64; decoded as `flowc import` decodes them), and its path. */
+  base64: string;
   path: string;
 }
 
@@ -54,7 +56,7 @@ export interface ImportResult {
 }
 
 export function importProperties(params: ImportParams): ImportResult {
-  const config = readFlumeConfig(params.text, params.path);
+  const config = readFlumeConfig(Buffer.from(params.base64, 'base64'), params.path);
   const problems = config.diagnostics.map((d) => `${d.span ? `${d.span.file}:${d.span.start.line}:${d.span.start.col}: ` : ''}${d.severity}[${d.code}]: ${d.message}`);
   if (config.agents.length === 0) {
     return { text: null, problems: [...problems, `${params.path} defines no Flume agent (no key looks like \`<agent>.sources\`); is it a flume.properties file?`] };

@@ -350,7 +350,7 @@ describe('editor commands', () => {
     const built = await lsp.request<{ files: { name: string; text: string }[] }>('flowc/buildProperties', { textDocument: { uri } });
     expect(built.files.map((f) => f.name)).toEqual(['edge.properties', 'collector.properties']);
     expect(built.files[1]!.text).toContain('collector.sinks.archive.hdfs.rollInterval = 300');
-    const imported = await lsp.request<{ text: string }>('flowc/import', { path: 'collector.properties', text: built.files[1]!.text });
+    const imported = await lsp.request<{ text: string }>('flowc/import', { path: 'collector.properties', base64: Buffer.from(built.files[1]!.text).toString('base64') });
     expect(imported.text).toContain('sink archive : hdfs');
     expect(imported.text).toContain('hdfs.rollInterval = 5m');
   });
