@@ -12,8 +12,8 @@ export interface Analysis {
   path: string;
   file: FlowFile;
   result: CompileResult;
-  /** Agents, components and constants, with every place that names them. */
-  names: NameIndex;
+  /** Agents, components and constants, with every place that names them (built on first use). */
+  readonly names: NameIndex;
 }
 
 export function pathOf(uri: string): string {
@@ -29,7 +29,17 @@ export function analyze(document: TextDocument): Analysis {
   const path = pathOf(document.uri);
   const result = compileText(document.getText(), path);
   const file = result.program.files[0]!;
-  return { document, path, file, result, names: buildNameIndex(file) };
+  let names: NameIndex | undefined;
+  return {
+    document,
+    path,
+    file,
+    result,
+    // Publishing diagnostics does not need it; navigation, hover and rename do.
+    get names() {
+      return (names ??= buildNameIndex(file));
+    },
+  };
 }
 
 /** The open documents, each with the analysis of its latest version (computed on demand). */

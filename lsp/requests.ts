@@ -1,6 +1,7 @@
 // Requests beyond the protocol, for the editor's commands: the graph of a document (the
 // preview), its properties files (Build Properties), and a flume.properties file converted to
 // .flow (Import). Each is the compiler's own function; the extension only shows the result.
+import { withRateLines } from '../cli/live/graph.js';
 import { buildGraph, renderGraph, type FlowGraph } from '../compiler/graph/index.js';
 import { emitProperties } from '../compiler/emit/properties.js';
 import { formatFlow } from '../compiler/format/printer.js';
@@ -22,10 +23,16 @@ export interface GraphResult {
   nodes: Record<string, { line: number; character: number }>;
 }
 
-export async function graphOf(analysis: Analysis): Promise<GraphResult> {
+export interface GraphParams {
+  textDocument: { uri: string };
+  /** Drawn for live rates (`flowc run --ui`): every edge gets a line for its rate, as the live view draws it. */
+  live?: boolean;
+}
+
+export async function graphOf(analysis: Analysis, params: GraphParams): Promise<GraphResult> {
   const { result } = analysis;
   if (result.errorCount > 0) return { svg: null, graph: null, errorCount: result.errorCount, nodes: {} };
-  const graph = buildGraph(result.program);
+  const graph = params.live ? withRateLines(buildGraph(result.program)) : buildGraph(result.program);
   const nodes: GraphResult['nodes'] = {};
   for (const n of graph.nodes) nodes[n.id] = { line: n.span.line - 1, character: n.span.col - 1 };
   return { svg: await renderGraph(graph, 'svg'), graph, errorCount: 0, nodes };

@@ -14,7 +14,7 @@ import { formatDocument } from './formatting.js';
 import { hover } from './hover.js';
 import { definition, prepareRename, references, rename } from './navigation.js';
 import { documentSymbols } from './outline.js';
-import { BuildPropertiesRequest, buildProperties, graphOf, GraphRequest, importProperties, ImportRequest, type GraphResult, type ImportParams } from './requests.js';
+import { BuildPropertiesRequest, buildProperties, graphOf, GraphRequest, importProperties, ImportRequest, type GraphParams, type GraphResult, type ImportParams } from './requests.js';
 
 export interface ServerOptions {
   /** Extra quiet time before checking after an edit (ms); by default it adapts to the file. */
@@ -97,7 +97,7 @@ export function startServer(connection: Connection, version: string): void {
   connection.onDocumentFormatting(withAnalysis((a, p) => formatDocument(a, p.options, options.printWidth ?? 100), []));
   connection.onCodeAction(withAnalysis((a, p) => codeActions(a, p), []));
 
-  connection.onRequest(GraphRequest, withAnalysis((a): Promise<GraphResult | null> => graphOf(a), Promise.resolve(null)));
+  connection.onRequest(GraphRequest, withAnalysis((a, p: GraphParams): Promise<GraphResult | null> => graphOf(a, p), Promise.resolve(null)));
   connection.onRequest(BuildPropertiesRequest, withAnalysis((a) => buildProperties(a), null));
   connection.onRequest(ImportRequest, (params: ImportParams) => importProperties(params));
 

@@ -41,8 +41,15 @@
     }
   });
 
-  document.addEventListener('click', (event) => {
-    const node = event.target instanceof Element ? event.target.closest('.node[data-id], .cluster.group[data-id]') : null;
+  // The viewer captures the pointer to pan, so a click is a press and release in one place,
+  // and the node is the one under the release.
+  let down = null;
+  document.addEventListener('pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }), true);
+  document.addEventListener('pointerup', (e) => {
+    if (!down || Math.abs(e.clientX - down.x) + Math.abs(e.clientY - down.y) > 4) return;
+    down = null;
+    const at = document.elementFromPoint(e.clientX, e.clientY);
+    const node = at && at.closest ? at.closest('.node[data-id], .cluster.group[data-id]') : null;
     if (node) vscode.postMessage({ type: 'reveal', id: node.getAttribute('data-id') });
-  });
+  }, true);
 })();

@@ -75,7 +75,7 @@ export class GraphPreview implements vscode.Disposable {
     const panel = this.panel;
     const document = this.document;
     if (!panel || !document) return;
-    const result = await this.client.sendRequest<GraphResult | null>(GraphRequest, { textDocument: { uri: document.uri.toString() } });
+    const result = await this.client.sendRequest<GraphResult | null>(GraphRequest, { textDocument: { uri: document.uri.toString() }, live: this.livePort !== undefined });
     if (!result || panel !== this.panel || document !== this.document) return;
     const name = document.uri.path.split('/').pop() ?? 'flow';
     panel.title = `Graph: ${name}`;
