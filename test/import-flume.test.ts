@@ -239,6 +239,31 @@ describe('agents Flume runs nothing of', () => {
   });
 });
 
+describe('file encoding', () => {
+  it('UTF-8 text, which Flume reads as ISO-8859-1: import warns, and the build makes Flume read what was meant', slow, () => {
+    const lines = [
+      'a1.sources = r1',
+      'a1.channels = c1',
+      'a1.sinks = k1',
+      'a1.sources.r1.type = seq',
+      'a1.sources.r1.channels = c1',
+      'a1.sources.r1.interceptors = i',
+      'a1.sources.r1.interceptors.i.type = static',
+      'a1.sources.r1.interceptors.i.key = k',
+      'a1.sources.r1.interceptors.i.value = café',
+      'a1.channels.c1.type = memory',
+      'a1.sinks.k1.type = null',
+      'a1.sinks.k1.channel = c1',
+    ];
+    const t = importRoundTrip(lines);
+    expect(t.agents[0]!.before!.sources.r1!.interceptors[0]!.props.value).toBe('cafÃ©');
+    expect(t.agents[0]!.after!.sources.r1!.interceptors[0]!.props.value).toBe('café');
+    const r = importLines(lines);
+    expect(r.stderr).toContain('warning[FLOW107]: Flume reads this file as ISO-8859-1, so it sees `a1.sources.r1.interceptors.i.value = cafÃ©`');
+    expect(r.status).toBe(0);
+  });
+});
+
 /** The shared corpus of real flume.properties (beside the clone on CI; never copied into the project). */
 function corpusDir(): string | undefined {
   for (const d of [process.env.FLOWC_CORPUS, '../shared/corpus', '/work/shared/corpus']) if (d && existsSync(resolve(d))) return resolve(d);

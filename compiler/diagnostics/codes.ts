@@ -68,6 +68,7 @@ export const diagnosticCodes: Readonly<Record<string, CodeInfo>> = {
   FLOW104: { severity: 'warning', meaning: 'a key Flume does not read (`a1.source.r1.type`, a sink\'s `channels`...)' },
   FLOW105: { severity: 'warning', meaning: '` #...` after a value: part of the value, not a comment' },
   FLOW106: { severity: 'warning', meaning: 'a value that starts or ends with a Unicode space Flume does not trim' },
+  FLOW107: { severity: 'warning', meaning: 'UTF-8 text, which Flume reads as ISO-8859-1' },
   FLOW110: { severity: 'error', meaning: 'an agent without a channels list: dropped' },
   FLOW111: { severity: 'error', meaning: 'an agent without any valid channel: dropped' },
   FLOW112: { severity: 'error', meaning: 'an agent without any valid source or sink: dropped' },

@@ -70,6 +70,8 @@ export function readFlumeConfig(text: string | Buffer, path: string): FlumeConfi
     );
   }
 
+  checkEncoding(text, decoded, parsed.entries, state);
+
   const agents = new Map<string, RawAgent>();
   for (const entry of flumeEntries(parsed.entries, parsed.map, state)) addProperty(entry, agents, file, state);
 
@@ -348,4 +350,27 @@ function buildInterceptors(source: ConfigSource, entries: Entry[], stray: (e: En
     out.push(i);
   }
   return out;
+}
+
+/**
+ * Properties.load(InputStream), which Flume uses, decodes ISO-8859-1. flowc reads a file that is
+ * valid UTF-8 as UTF-8 (what its author meant), and writes non-ASCII characters as \u escapes,
+ * which Flume reads as meant: say so where the two readings differ.
+ */
+function checkEncoding(input: string | Buffer, decoded: string, entries: PropertyLine[], state: FileState): void {
+  if (typeof input === 'string' || !input.some((b) => b >= 0x80)) return;
+  if (Buffer.from(decoded, 'latin1').equals(input)) return; // read as Latin-1 already
+  const lines = decoded.split(/\r\n|\n|\r/);
+  for (const e of entries) {
+    const raw = lines.slice(e.line - 1, e.endLine).join('\n');
+    if (!/[^\x00-\x7f]/.test(raw)) continue;
+    const asFlume = (t: string) => Buffer.from(t, 'utf8').toString('latin1');
+    const written = `${e.key} = ${e.value}`;
+    state.out.push(
+      makeDiagnostic('warning', 'FLOW107', `Flume reads this file as ISO-8859-1, so it sees \`${asFlume(e.key)} = ${asFlume(e.value)}\`, not \`${written}\``, state.loc.entry(e), {
+        label: 'UTF-8 text',
+        help: ['flowc reads the UTF-8 text, and what it builds (\\u escapes) makes Flume read it that way too; to keep this file for Flume, write the characters as \\uXXXX escapes'],
+      }),
+    );
+  }
 }
