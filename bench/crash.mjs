@@ -6,7 +6,7 @@
 // answer the kill cut off and that it sent again, or the sink's batch written but not yet
 // committed: at most one sink batch per kill).
 //
-//   npm run crash -- [--cycles 30] [--scenario http] [--seed N] [--json]
+//   npm run crash -- [--cycles 30] [--scenario http|spooldir-line|spooldir-avro|taildir] [--seed N]
 //
 // Scenarios (each → file channel → file_roll):
 //   http           clients POST numbered events; acknowledged = answered 200
