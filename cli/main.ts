@@ -1,39 +1,46 @@
 // The `flowc` command line.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { registerBuild, registerCheck } from './commands/check-build.js';
-import { registerDiff } from './commands/diff.js';
-import { registerFmt } from './commands/fmt.js';
-import { registerGraph } from './commands/graph.js';
-import { registerImport } from './commands/import.js';
-import { registerLsp } from './commands/lsp.js';
-import { registerRun } from './commands/run.js';
-import { registerSend } from './commands/send.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function buildCli(): Command {
+type Register = (program: Command, version: string) => void;
+
+/**
+ * Every command, in the order `flowc --help` lists them, with the module that defines it. A run
+ * loads only the module of its command: the compiler, esbuild, the runtime and the language
+ * server cost start-up time only to the commands that use them.
+ */
+const commands: [name: string, load: () => Promise<Register>][] = [
+  ['check', async () => (await import('./commands/check-build.js')).registerCheck],
+  ['build', async () => (await import('./commands/check-build.js')).registerBuild],
+  ['run', async () => (await import('./commands/run.js')).registerRun],
+  ['send', async () => (await import('./commands/send.js')).registerSend],
+  ['diff', async () => (await import('./commands/diff.js')).registerDiff],
+  ['fmt', async () => (await import('./commands/fmt.js')).registerFmt],
+  ['import', async () => (await import('./commands/import.js')).registerImport],
+  ['graph', async () => (await import('./commands/graph.js')).registerGraph],
+  ['lsp', async () => (await import('./commands/lsp.js')).registerLsp],
+];
+
+/** The command line, with the commands `argv` needs: its own, all of them for help, none for `--version`. */
+export async function buildCli(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('flowc')
     .description('Typed configuration, checks and a runtime for Apache Flume agents')
     .version(version, '-V, --version')
     .showHelpAfterError('(run `flowc --help` for usage)')
     .exitOverride();
-  registerCheck(program, version);
-  registerBuild(program, version);
-  registerRun(program, version);
-  registerSend(program, version);
-  registerDiff(program, version);
-  registerFmt(program, version);
-  registerImport(program, version);
-  registerGraph(program, version);
-  registerLsp(program, version);
+  const first = argv[2];
+  const own = commands.find(([name]) => name === first);
+  const wanted = own ? [own] : first === '-V' || first === '--version' ? [] : commands;
+  for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program, version);
   return program;
 }
 
 async function main(): Promise<void> {
-  const cli = buildCli();
   try {
+    const cli = await buildCli();
     await cli.parseAsync(process.argv);
   } catch (e) {
     if (e instanceof CommanderError) {

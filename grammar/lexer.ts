@@ -3,7 +3,7 @@
 // Malformed input is lexed into tokens of its own (an unterminated string, a number with an
 // unknown unit) instead of failing, so that the parser still sees a value where the user meant
 // one and reports nothing more; the literal's problem is reported once, where it is decoded.
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
 import type { Comment } from './ast.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import type { LineMap } from './positions.js';

@@ -1,7 +1,7 @@
 // Syntax errors as people read them. Chevrotain knows which rule failed and what it expected;
 // these functions look at the tokens around the failure to say it in the file's own terms:
 // "expected `=` or `{` after the property name `port`, found `5140`".
-import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from './chevrotain.js';
 import type { Span } from './ast.js';
 import type { Diagnostic, RelatedSpan } from '../compiler/diagnostics/diagnostic.js';
 import * as T from './lexer.js';

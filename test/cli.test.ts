@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { flowc } from './helpers/cli.js';
 
@@ -67,6 +68,26 @@ describe('flowc check', () => {
     const r = flowc(['check']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("missing required argument 'paths'");
+  });
+});
+
+describe('start-up loads only what the command needs', () => {
+  const modulesOf = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', './test/fixtures/trace-modules.mjs', 'bin/flowc.js', ...args], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stderr.split('\n').filter((l) => l.startsWith('module ')).map((l) => l.slice('module '.length));
+  };
+  const heavy = ['node_modules/lodash-es/', 'node_modules/esbuild/', 'node_modules/elkjs/', 'node_modules/avsc/', 'node_modules/prettier/', 'node_modules/@resvg/'];
+
+  it('--version loads no compiler, parser or runtime', () => {
+    const loaded = modulesOf(['--version']);
+    expect(loaded.filter((u) => /\/dist\/(grammar|compiler|runtime|lsp)\//.test(u) || heavy.some((h) => u.includes(h)))).toEqual([]);
+  });
+
+  it('check loads the parser from its one-file bundle, and no bundler, layout, runtime or avro library', () => {
+    const loaded = modulesOf(['check', 'examples/quickstart.flow']);
+    expect(loaded.some((u) => u.endsWith('node_modules/chevrotain/lib/chevrotain.min.mjs'))).toBe(true);
+    expect(loaded.filter((u) => heavy.some((h) => u.includes(h)) || u.includes('node_modules/chevrotain/lib/src/'))).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type {
   AgentDecl,
@@ -665,5 +666,16 @@ describe('quoted names', () => {
     expect(diagnostics).toEqual([]);
     const flow = (file.items[0] as AgentDecl).items[0] as FlowStmt;
     expect((flow.stages[0] as RouteStage).cases.map((c) => c.value?.value ?? 'default')).toEqual(['x', 'default']);
+  });
+});
+
+describe('the grammar', () => {
+  it("passes chevrotain's own validations (skipped at start-up for speed)", () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('./dist/grammar/parser.js'); console.log('grammar ok')"], {
+      env: { ...process.env, FLOWC_VALIDATE_GRAMMAR: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('grammar ok\n');
   });
 });
