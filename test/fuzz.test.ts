@@ -51,7 +51,7 @@ describe('npm run fuzz (short seeded pass)', () => {
 
 describe('the fuzz runner', () => {
   it('catches a crash, a hang and a memory blow-up, and writes each input with the commands that replay it', () => {
-    const r = fuzz(['--target', 'canary', '--count', '10', '--budget', '1000', '--heap', '64']);
+    const r = fuzz(['--target', 'canary', '--count', '10', '--budget', '4000', '--heap', '64']);
     expect(r.stdout).toContain('1 crash, 1 hang, 1 memory');
     expect(r.status).toBe(1);
     expect(readdirSync(r.out).sort()).toEqual([

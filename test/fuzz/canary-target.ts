@@ -14,7 +14,7 @@ export function makeCanaryTarget(): FuzzTarget {
       if (what === 'hang') for (;;);
       if (what === 'memory') {
         const keep: number[][] = [];
-        for (;;) keep.push(new Array<number>(1_000_000).fill(keep.length));
+        for (;;) keep.push(new Array<number>(8_000_000).fill(keep.length));
       }
       return undefined;
     },

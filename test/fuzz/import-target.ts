@@ -136,7 +136,7 @@ export function makeImportTarget(): FuzzTarget {
     extension: '.properties',
     describeSeeds: () => described,
     generate(rng: Rng): Buffer {
-      if (rng.chance(0.02)) return Buffer.from(generated(rng), 'latin1');
+      if (rng.chance(0.01)) return Buffer.from(generated(rng), 'latin1');
       let text = rng.pick(seeds);
       const n = 1 + rng.skewed(4);
       for (let k = 0; k < n; k++) {
