@@ -12,7 +12,17 @@ const production = !process.argv.includes('--dev');
 const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 
 await build({ ...common, entryPoints: [here('src/extension.ts')], outfile: here('dist/extension.js'), external: ['vscode'] });
-await build({ ...common, entryPoints: [here('src/server.ts')], outfile: here('dist/server.js'), define: { FLOWC_VERSION: JSON.stringify(version) } });
+// The server is ESM, as the compiler is (it awaits at the top level); the CommonJS libraries in
+// it get a `require`. Drawing a PNG needs a native module the server never loads: left out.
+await build({
+  ...common,
+  format: 'esm',
+  entryPoints: [here('src/server.ts')],
+  outfile: here('dist/server.mjs'),
+  define: { FLOWC_VERSION: JSON.stringify(version) },
+  external: ['@resvg/resvg-js'],
+  banner: { js: "import { createRequire as flowcCreateRequire } from 'node:module'; const require = flowcCreateRequire(import.meta.url);" },
+});
 
 // The viewer's assets are strings in the compiler; load them and write them out as files.
 const assets = await build({
@@ -33,4 +43,4 @@ writeFileSync(here('media/viewer.css'), mod.viewerCss);
 writeFileSync(here('media/viewer.js'), mod.viewerScript);
 writeFileSync(here('media/live.css'), mod.liveCss);
 writeFileSync(here('media/live.js'), mod.liveScript(1000));
-console.log(`built flowc-vscode ${version}: dist/extension.js, dist/server.js, media/`);
+console.log(`built flowc-vscode ${version}: dist/extension.js, dist/server.mjs, media/`);
