@@ -13,6 +13,13 @@ const commands = {
   'flowc --version': [process.execPath, 'bin/flowc.js', '--version'],
   'flowc check examples/quickstart.flow': [process.execPath, 'bin/flowc.js', 'check', 'examples/quickstart.flow'],
 };
+// STARTUP_BASELINE=<a built checkout of an older flowc>: its figures in the same run, for a ratio
+// that the load on a shared machine does not skew.
+const baseline = process.env.STARTUP_BASELINE;
+if (baseline) {
+  commands['baseline --version'] = [process.execPath, `${baseline}/bin/flowc.js`, '--version'];
+  commands['baseline check examples/quickstart.flow'] = [process.execPath, `${baseline}/bin/flowc.js`, 'check', 'examples/quickstart.flow'];
+}
 
 function time([cmd, ...args]) {
   const t = process.hrtime.bigint();
