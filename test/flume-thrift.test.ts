@@ -1,0 +1,127 @@
+// flowc's thrift source and sink against real Apache Flume 1.11.0 (test/peers): Flume's thrift
+// sink sends to our source, and our sink sends to Flume's thrift source, in Flume's default
+// compact protocol and in binary, 100,000 events each way; every event is counted at the far end.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
+import { runFlow, takeAll, waitFor, type Running } from './runtime/helpers.js';
+
+const temps: string[] = [];
+const agents: FlumeAgent[] = [];
+const flows: Running[] = [];
+afterEach(async () => {
+  for (const f of flows.splice(0)) await f.stop();
+  for (const a of agents.splice(0)) await a.stop(5_000);
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'flowc-thrift-flume-'));
+  temps.push(d);
+  return d;
+}
+
+function expectEverySequence(numbers: number[], n: number): void {
+  const seen = new Set(numbers);
+  expect(numbers.length).toBe(n);
+  expect(seen.size).toBe(n);
+  for (let i = 0; i < n; i++) if (!seen.has(i)) throw new Error(`sequence ${i} is missing`);
+}
+
+const N = 100_000;
+
+describe("Flume's thrift sink → flowc's thrift source", () => {
+  for (const protocol of ['compact', 'binary'] as const) {
+    const n = protocol === 'compact' ? N : 20_000;
+    it(`${n.toLocaleString('en')} events, ${protocol} protocol: all of them in our channel, each once, headers kept`, async () => {
+      const port = await freePort();
+      const r = await runFlow(`
+agent collector {
+  source rpc : thrift { bind = "127.0.0.1", port = ${port}, protocol = ${protocol} }
+  channel mem : memory { capacity = 200000, transactionCapacity = 1000 }
+  rpc -> mem
+}`);
+      flows.push(r);
+      const props = [
+        'edge.sources = gen',
+        'edge.channels = c1',
+        'edge.sinks = k1',
+        'edge.sources.gen.type = seq',
+        `edge.sources.gen.totalEvents = ${n}`,
+        'edge.sources.gen.batchSize = 500',
+        'edge.sources.gen.channels = c1',
+        'edge.sources.gen.interceptors = h',
+        'edge.sources.gen.interceptors.h.type = static',
+        'edge.sources.gen.interceptors.h.key = from',
+        'edge.sources.gen.interceptors.h.value = flume-thrift',
+        'edge.channels.c1.type = memory',
+        'edge.channels.c1.capacity = 100000',
+        'edge.channels.c1.transactionCapacity = 1000',
+        'edge.sinks.k1.type = thrift',
+        'edge.sinks.k1.hostname = 127.0.0.1',
+        `edge.sinks.k1.port = ${port}`,
+        'edge.sinks.k1.batch-size = 500',
+        `edge.sinks.k1.protocol = ${protocol}`,
+        'edge.sinks.k1.channel = c1',
+      ].join('\n');
+      const edge = await startFlumeAgent({ name: 'edge', properties: `${props}\n` });
+      agents.push(edge);
+      const source = () => r.runner.agents[0]!.metrics.json()['SOURCE.rpc']!;
+      await waitFor(() => Number(source().EventAcceptedCount) >= n, 240_000, `${n} events at our thrift source`);
+      const events = takeAll(r, 'mem');
+      expect(events[0]!.headers).toEqual({ from: 'flume-thrift' });
+      expectEverySequence(events.map((e) => Number(e.body.toString())), n);
+      expect(source()).toMatchObject({ EventReceivedCount: String(n), EventAcceptedCount: String(n), ChannelWriteFail: '0' });
+      expect((await edge.metrics())['SINK.k1']).toMatchObject({ EventDrainSuccessCount: String(n) });
+    }, 300_000);
+  }
+});
+
+describe("flowc's thrift sink → Flume's thrift source", () => {
+  const lines = (dir: string) =>
+    readdirSync(dir)
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .filter(Boolean);
+
+  for (const protocol of ['compact', 'binary'] as const) {
+    const n = protocol === 'compact' ? N : 20_000;
+    it(`${n.toLocaleString('en')} events, ${protocol} protocol: all of them at Flume, each once`, async () => {
+      const port = await freePort();
+      const out = temp();
+      const props = [
+        'col.sources = r1',
+        'col.channels = c1',
+        'col.sinks = k1',
+        'col.sources.r1.type = thrift',
+        'col.sources.r1.bind = 127.0.0.1',
+        `col.sources.r1.port = ${port}`,
+        `col.sources.r1.protocol = ${protocol}`,
+        'col.sources.r1.channels = c1',
+        'col.channels.c1.type = memory',
+        'col.channels.c1.capacity = 200000',
+        'col.channels.c1.transactionCapacity = 1000',
+        'col.sinks.k1.type = file_roll',
+        `col.sinks.k1.sink.directory = ${out}`,
+        'col.sinks.k1.sink.rollInterval = 0',
+        'col.sinks.k1.sink.batchSize = 1000',
+        'col.sinks.k1.channel = c1',
+      ].join('\n');
+      const col = await startFlumeAgent({ name: 'col', properties: `${props}\n`, waitForPorts: [port] });
+      agents.push(col);
+      const r = await runFlow(`
+agent edge {
+  source gen : seq { totalEvents = ${n}, batchSize = 1000 }
+  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
+  sink up : thrift { hostname = "127.0.0.1", port = ${port}, batch-size = 1000, protocol = ${protocol} }
+  gen -> buf -> up
+}`);
+      flows.push(r);
+      await waitFor(async () => Number((await col.metrics())['SOURCE.r1']?.EventAcceptedCount ?? 0) >= n, 240_000, `${n} events at Flume`);
+      expect((await col.metrics())['SOURCE.r1']!.EventAcceptedCount).toBe(String(n));
+      expect(r.runner.agents[0]!.metrics.json()['SINK.up']).toMatchObject({ EventDrainSuccessCount: String(n), ConnectionFailedCount: '0' });
+      await waitFor(() => lines(out).length >= n, 120_000, 'file_roll to write every event');
+      expectEverySequence(lines(out).map(Number), n);
+    }, 300_000);
+  }
+});
