@@ -73,6 +73,8 @@ agent collector {
       expect(events[0]!.headers).toEqual({ from: 'flume-thrift' });
       expectEverySequence(events.map((e) => Number(e.body.toString())), n);
       expect(source()).toMatchObject({ EventReceivedCount: String(n), EventAcceptedCount: String(n), ChannelWriteFail: '0' });
+      // Flume's sink counts a batch once our answer has arrived: a moment after our commit.
+      await waitFor(async () => Number((await edge.metrics())['SINK.k1']?.EventDrainSuccessCount ?? 0) >= n, 60_000, "Flume's sink to count every event");
       expect((await edge.metrics())['SINK.k1']).toMatchObject({ EventDrainSuccessCount: String(n) });
     }, 300_000);
   }
@@ -119,6 +121,7 @@ agent edge {
       flows.push(r);
       await waitFor(async () => Number((await col.metrics())['SOURCE.r1']?.EventAcceptedCount ?? 0) >= n, 240_000, `${n} events at Flume`);
       expect((await col.metrics())['SOURCE.r1']!.EventAcceptedCount).toBe(String(n));
+      await waitFor(() => Number(r.runner.agents[0]!.metrics.json()['SINK.up']!.EventDrainSuccessCount) >= n, 60_000, 'our sink to count every event');
       expect(r.runner.agents[0]!.metrics.json()['SINK.up']).toMatchObject({ EventDrainSuccessCount: String(n), ConnectionFailedCount: '0' });
       await waitFor(() => lines(out).length >= n, 120_000, 'file_roll to write every event');
       expectEverySequence(lines(out).map(Number), n);
