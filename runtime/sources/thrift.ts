@@ -2,8 +2,9 @@
 // protocol, optionally TLS), for thrift sinks of other agents and Thrift clients in any language.
 // Each append or appendBatch is one batch for the channels, committed before the client hears
 // OK; when the channels refuse it the client hears FAILED (as from Flume, never ERROR) and
-// resends. `threads` bounds the connections served at once (0: no limit); one event loop
-// serves them all. Kerberos (SASL) is not supported: the source refuses to start with it.
+// resends. `threads` is accepted and has no effect: one event loop serves every connection
+// (Flume's threads bound its workers, not its connections; refusing connections over it would
+// lose clients that Flume keeps). Kerberos (SASL) is not supported: the source refuses to start with it.
 // The wire handling lives in runtime/rpc/thrift-*.ts.
 import type { EventDrivenSource, SourceFactory } from '../core/component.js';
 import { ConfigError, need, paramBool, paramList, paramNumber, paramString } from '../core/config.js';
@@ -75,7 +76,6 @@ const create: SourceFactory = (config, ctx) => {
     protocol,
     handler,
     ...(tls ? { tls } : {}),
-    maxConnections: paramNumber(p, 'threads') ?? 0,
     log: ctx.log,
     onConnectionsChange: (open) => {
       counter.openConnections = open;
