@@ -28,8 +28,6 @@ export interface ThriftServerOptions {
   maxFrameBytes?: number;
   /** Longest wait for the rest of a frame once it has begun, or for a TLS handshake. */
   readTimeoutMs?: number;
-  /** Most connections served at once (Flume's `threads`); 0 is no limit. */
-  maxConnections?: number;
   log?: Logger;
   onConnectionsChange?: (open: number) => void;
 }
@@ -46,7 +44,6 @@ export class ThriftServer {
 
   async listen(): Promise<number> {
     const server = createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
-    if (this.o.maxConnections) server.maxConnections = this.o.maxConnections;
     this.port = await listenTcp(server, this.o.host, this.o.port);
     server.on('error', (e) => this.o.log?.error(`thrift server error: ${errorText(e)}`));
     this.server = server;
