@@ -193,3 +193,29 @@ agent c {
     await stillServes(server.port);
   }, 60_000);
 });
+
+describe('thrift in a bundle', () => {
+  it('flowc build --target bundle includes the thrift modules; the bundle runs with plain node', async () => {
+    const { spawnNode, bin } = await import('./helpers.js');
+    const { copyFileSync, writeFileSync } = await import('node:fs');
+    const d = work();
+    const port = await freePort();
+    writeFileSync(
+      join(d, 'c.flow'),
+      `agent c {\n  source rpc : thrift { bind = "127.0.0.1", port = ${port}, protocol = binary }\n  channel mem : memory\n  sink log : logger\n  rpc -> mem -> log\n}\n`,
+    );
+    const b = spawnNode([bin, 'build', 'c.flow', '--target', 'bundle', '-o', 'dist'], d);
+    expect(await b.exited, b.stderr()).toBe(0);
+    const empty = work();
+    copyFileSync(join(d, 'dist', 'c.agent.mjs'), join(empty, 'c.agent.mjs'));
+    const agent = spawnNode(['c.agent.mjs'], empty);
+    cleanup.push(() => agent.proc.kill('SIGKILL'));
+    await waitFor(() => agent.stdout().includes(`thrift://127.0.0.1:${port}`), 20_000, 'the bundled agent to start');
+    const c = await ThriftClient.connect({ host: '127.0.0.1', port, protocol: 'binary' });
+    expect(await c.append({ headers: { h: 'v' }, body: Buffer.from('from the bundle') })).toBe('OK');
+    await c.close();
+    await waitFor(() => agent.stdout().includes('from the bundle'), 10_000, 'the logger line');
+    agent.proc.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  }, 60_000);
+});
