@@ -28,6 +28,9 @@ function wholeNumber(name: string, value: string | undefined, fallback: number):
   return Number(value);
 }
 
+// Stopped with Ctrl-C or a signal: exit through 'exit', which also stops a fuzzed agent.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const { values } = parseArgs({
   options: {
     target: { type: 'string' },

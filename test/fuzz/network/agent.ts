@@ -81,8 +81,12 @@ export class FuzzAgent {
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
+    // The agent must not outlive the fuzzer, however the fuzzer ends.
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
     this.exited = new Promise((r) => child.on('exit', (code, signal) => {
       this.exit = { code, signal };
+      process.off('exit', kill);
       r();
     }));
   }
