@@ -119,11 +119,12 @@ agent edge {
   gen -> buf -> up
 }`);
       flows.push(r);
-      await waitFor(async () => Number((await col.metrics())['SOURCE.r1']?.EventAcceptedCount ?? 0) >= n, 240_000, `${n} events at Flume`);
-      expect((await col.metrics())['SOURCE.r1']!.EventAcceptedCount).toBe(String(n));
+      // Counted in the files Flume wrote: Flume 1.11's ThriftSource registers its SOURCE counters
+      // only after its server is serving, so a batch that arrives at once is not in them.
+      await waitFor(() => lines(out).length >= n, 240_000, `${n} events written by Flume`);
+      expect((await col.metrics())['CHANNEL.c1']!.EventPutSuccessCount).toBe(String(n));
       await waitFor(() => Number(r.runner.agents[0]!.metrics.json()['SINK.up']!.EventDrainSuccessCount) >= n, 60_000, 'our sink to count every event');
       expect(r.runner.agents[0]!.metrics.json()['SINK.up']).toMatchObject({ EventDrainSuccessCount: String(n), ConnectionFailedCount: '0' });
-      await waitFor(() => lines(out).length >= n, 120_000, 'file_roll to write every event');
       expectEverySequence(lines(out).map(Number), n);
     }, 300_000);
   }
