@@ -38,6 +38,10 @@ cat > "$CS_DIR/package.json" <<JSON
 JSON
 (
   cd "$CS_DIR"
+  # Run as `npm run test:e2e`, this script inherits the outer npm's settings as npm_config_*
+  # variables, among them the user agent naming Node 20, which code-server's install check
+  # reads: the inner npm, under Node 24, must start from its own settings.
+  for v in $(compgen -e | grep '^npm_config_'); do unset "$v"; done
   export PATH="$NODE_HOME/bin:$PATH"
   export npm_config_nodedir="$NODE_HOME"
   npm install --no-audit --no-fund --save-exact "code-server@$CODE_SERVER_VERSION"
