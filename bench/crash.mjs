@@ -395,7 +395,9 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
     }
     await s.stop();
     const upBy = Date.now() + 60000;
-    while (!(await s.ready())) {
+    // Readiness files (spooldir's .flumespool, taildir's position file) outlive the agent, so
+    // the banner says that this agent has its signal handlers and can stop cleanly.
+    while (!(await s.ready()) || !/agent `[^`]+` running/.test(agent.output)) {
       if (Date.now() > upBy || agent.proc.exitCode !== null) throw new Error(`the agent did not come back:\n${agent.output.slice(-3000)}`);
       await sleep(50);
     }
