@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitProperties } from '../compiler/emit/properties.js';
+import { runtimeConfigs } from '../compiler/emit/runtime-config.js';
 import { compileText } from '../compiler/program.js';
 import { parseProperties } from '../compiler/properties/reader.js';
 import { readFlumeConfig } from '../compiler/flume/read-config.js';
@@ -48,4 +49,32 @@ describe('properties target on the examples', () => {
       }
     });
   }
+});
+
+describe('flowc-only settings', () => {
+  const text = `agent a {
+  source s : netcat { bind = "127.0.0.1"  port = 44444 }
+  channel c : memory {}
+  sink k : hdfs {
+    hdfs { path = "hdfs://nn:8020/logs/%Y"  webhdfsUrl = "http://nn:50070"  fileType = DataStream }
+  }
+  s -> c -> k
+}
+`;
+  const result = compileText(text, 'flowc-only.flow');
+
+  it('are checked like any property, and left out of flume.properties', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const [file] = emitProperties(result.program);
+    expect(file!.text).toContain('a.sinks.k.hdfs.path = hdfs://nn:8020/logs/%Y');
+    expect(file!.text).not.toContain('webhdfsUrl');
+    expect(file!.text).not.toContain('50070');
+    expect(unacceptedKeys(file!.text)).toEqual([]);
+  });
+
+  it('reach the runtime', () => {
+    const [config] = runtimeConfigs(result.program);
+    const sink = config!.config!.sinks.find((s) => s.name === 'k');
+    expect(sink!.params['hdfs.webhdfsUrl']).toBe('http://nn:50070');
+  });
 });

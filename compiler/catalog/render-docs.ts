@@ -76,6 +76,7 @@ function nameCell(p: PropertySpec): string {
   const marks: string[] = [];
   if (p.deprecated) marks.push('deprecated');
   if (p.sensitive) marks.push('sensitive');
+  if (p.flowcOnly) marks.push('flowc only: left out of flume.properties');
   return code(p.name) + (marks.length > 0 ? ` *(${marks.join(', ')})*` : '');
 }
 

@@ -375,6 +375,12 @@ export const sinks: readonly ComponentSpec[] = [
         default: false,
         doc: 'Write through the raw local file system, without Hadoop checksums, when the path is local.',
       },
+      {
+        name: 'hdfs.webhdfsUrl',
+        type: 'string',
+        flowcOnly: true,
+        doc: "flowc only: the namenode's WebHDFS address (http:// or https://host:port; a comma list for an HA pair) when it is not port 9870 on the hdfs.path host.",
+      },
       ...eventSerializer('serializer'),
     ],
   },

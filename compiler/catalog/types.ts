@@ -54,6 +54,11 @@ export interface PropertySpec {
   /** Why the property is deprecated, and what to use instead. */
   deprecated?: string;
   /**
+   * A setting only flowc's runtime reads (Flume has no such key): the properties target leaves
+   * it out, so the files it writes still load in Flume unchanged.
+   */
+  flowcOnly?: boolean;
+  /**
    * The key Flume 1.11 translates this deprecated one to when that key is not set itself
    * (`brokerList` → `kafka.bootstrap.servers`): the deprecated key provides it, so a component
    * that sets only the old name still runs.

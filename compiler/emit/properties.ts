@@ -153,7 +153,11 @@ function where(span: Span): string {
 }
 
 function props(w: Writer, base: string, list: readonly Prop[]): void {
-  for (const p of list) w.line(`${base}.${p.key}`, w.value(p.value, p));
+  for (const p of list) {
+    // Settings of flowc's runtime alone: Flume does not know them and needs none.
+    if (p.spec?.flowcOnly) continue;
+    w.line(`${base}.${p.key}`, w.value(p.value, p));
+  }
 }
 
 /** The `.type` Flume reads: its alias where it has one, else the class name. */
