@@ -24,6 +24,7 @@ import { ChannelException, ChannelFullException, errorText } from '../core/error
 import type { Event } from '../core/event.js';
 import { Logger } from '../core/log.js';
 import { ChannelCounter } from '../core/metrics.js';
+import { SpaceWaiters } from '../core/timers.js';
 import { encodeCheckpoint, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint } from './file/checkpoint.js';
 import { lockDirectories } from './file/lock.js';
 import { LogDir, mib, readAt } from './file/log.js';
@@ -82,7 +83,7 @@ export class FileChannel implements Channel {
   private syncTimer: NodeJS.Timeout | undefined;
   private checkpointing: Promise<void> | undefined;
   private readonly available = new Set<() => void>();
-  private spaceWaiters: (() => void)[] = [];
+  private readonly spaceWaiters = new SpaceWaiters();
   private open = false;
 
   constructor(
@@ -214,7 +215,7 @@ export class FileChannel implements Channel {
     this.open = false;
     clearInterval(this.checkpointTimer);
     clearInterval(this.syncTimer);
-    for (const w of this.spaceWaiters.splice(0)) w();
+    this.spaceWaiters.wakeAll();
     try {
       for (const d of this.dirs) await d.flush();
       if (this.options.checkpointOnClose) await this.checkpoint(true);
@@ -458,22 +459,12 @@ export class FileChannel implements Channel {
             'the sinks are not keeping up with the sources, or the capacity is too small',
         );
       }
-      await new Promise<void>((r) => {
-        const t = setTimeout(done, left);
-        const waiters = this.spaceWaiters;
-        function done(): void {
-          clearTimeout(t);
-          const i = waiters.indexOf(done);
-          if (i >= 0) waiters.splice(i, 1);
-          r();
-        }
-        waiters.push(done);
-      });
+      await this.spaceWaiters.wait(left);
     }
   }
 
   private spaceFreed(): void {
-    if (this.spaceWaiters.length > 0) for (const w of this.spaceWaiters.splice(0)) w();
+    this.spaceWaiters.wakeAll();
   }
 }
 

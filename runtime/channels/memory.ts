@@ -14,6 +14,7 @@ import { Deque } from '../core/deque.js';
 import { ChannelException, ChannelFullException } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { ChannelCounter } from '../core/metrics.js';
+import { SpaceWaiters } from '../core/timers.js';
 
 const SLOT_BYTES = 100;
 
@@ -30,7 +31,7 @@ export class MemoryChannel implements Channel {
   private bytesUsed = 0;
   private readonly byteSlots: number;
   private readonly available = new Set<() => void>();
-  private spaceWaiters: (() => void)[] = [];
+  private readonly spaceWaiters = new SpaceWaiters();
 
   constructor(
     readonly name: string,
@@ -57,7 +58,7 @@ export class MemoryChannel implements Channel {
 
   stop(): void {
     this.counter.stop();
-    for (const w of this.spaceWaiters.splice(0)) w();
+    this.spaceWaiters.wakeAll();
   }
 
   size(): number {
@@ -107,7 +108,7 @@ export class MemoryChannel implements Channel {
             'the sinks are not keeping up with the sources, or the capacity is too small',
         );
       }
-      await this.waitForSpace(left);
+      await this.spaceWaiters.wait(left);
     }
   }
 
@@ -128,23 +129,8 @@ export class MemoryChannel implements Channel {
     if (taken.length > 0) for (const l of this.available) l();
   }
 
-  private waitForSpace(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const waiters = this.spaceWaiters;
-      function done(): void {
-        clearTimeout(t);
-        const i = waiters.indexOf(done);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve();
-      }
-      waiters.push(done);
-    });
-  }
-
   private spaceFreed(): void {
-    if (this.spaceWaiters.length === 0) return;
-    for (const w of this.spaceWaiters.splice(0)) w();
+    this.spaceWaiters.wakeAll();
   }
 }
 

@@ -34,3 +34,30 @@ export class Sleeper {
     r?.();
   }
 }
+
+/**
+ * Waiters for room in a full channel: `wait(ms)` ends when `wakeAll()` is called (a commit freed
+ * room, or the channel stops) or after `ms`, whichever comes first. Callers check again.
+ */
+export class SpaceWaiters {
+  private waiters: (() => void)[] = [];
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.waiters;
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve();
+      }
+      waiters.push(done);
+    });
+  }
+
+  wakeAll(): void {
+    if (this.waiters.length === 0) return;
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
