@@ -4,7 +4,7 @@
 // JKS), so only a real JKS or JCEKS file is refused.
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { ConfigError } from '../core/config.js';
+import { ConfigError, paramBool, paramList, paramString, type Params } from '../core/config.js';
 
 export interface KeystoreOptions {
   keystore?: string;
@@ -22,6 +22,29 @@ export interface TruststoreOptions {
   truststoreType?: string;
   excludeProtocols?: string[];
   includeProtocols?: string[];
+}
+
+/** The keystore settings of a source's properties (`ssl`, `keystore`, … as Flume names them). */
+export function keystoreParams(p: Params): KeystoreOptions {
+  return {
+    keystore: paramString(p, 'keystore'),
+    keystorePassword: paramString(p, 'keystore-password'),
+    keystoreType: paramString(p, 'keystore-type'),
+    excludeProtocols: paramList(p, 'exclude-protocols'),
+    includeProtocols: paramList(p, 'include-protocols'),
+  };
+}
+
+/** The truststore settings of a sink's properties (`trust-all-certs`, `truststore`, …). */
+export function truststoreParams(p: Params): TruststoreOptions {
+  return {
+    trustAllCerts: paramBool(p, 'trust-all-certs') ?? false,
+    truststore: paramString(p, 'truststore'),
+    truststorePassword: paramString(p, 'truststore-password'),
+    truststoreType: paramString(p, 'truststore-type'),
+    excludeProtocols: paramList(p, 'exclude-protocols'),
+    includeProtocols: paramList(p, 'include-protocols'),
+  };
 }
 
 type Format = 'PKCS12' | 'PEM' | 'JKS' | 'JCEKS' | 'unknown';

@@ -1,134 +1,18 @@
-// The avro sink: takes up to batch-size events in one channel transaction, sends them as one
-// appendBatch, and commits only when the far side answers OK. On FAILED, an error or a timeout
-// the batch is rolled back (the events go back to the head of the channel and are sent again)
-// and the connection is dropped; the next process() connects anew, as Flume's sink does. The
-// thrown EventDeliveryException lets a failover or load_balance group move on to another sink.
-// reset-connection-interval reconnects periodically (for load balancers in front of
-// collectors). maxIoWorkers is ignored, as in Flume 1.11.
-import type { Sink, SinkFactory, Status } from '../core/component.js';
-import { need, paramBool, paramList, paramNumber, paramString } from '../core/config.js';
-import { EventDeliveryException, errorText } from '../core/errors.js';
-import { SinkCounter } from '../core/metrics.js';
-import { hostForUrl } from '../lib/net.js';
-import { processBatch } from '../lib/sink-batch.js';
+// The avro sink: Flume's Avro RPC to the next agent's avro source (runtime/lib/rpc-sink.ts holds
+// the transaction, retry and reconnect logic it shares with the thrift sink), with
+// compression-type deflate and compression-level. maxIoWorkers is ignored, as in Flume 1.11.
+import type { SinkFactory } from '../core/component.js';
+import { paramNumber, paramString } from '../core/config.js';
+import { rpcSink, rpcSinkParams } from '../lib/rpc-sink.js';
 import { AvroClient, type AvroClientOptions } from '../rpc/client.js';
-import { clientTlsOptions } from '../rpc/tls.js';
 
 const create: SinkFactory = (config, ctx) => {
   const p = config.params;
-  const host = need(paramString(p, 'hostname'), config.name, 'hostname');
-  const port = need(paramNumber(p, 'port'), config.name, 'port');
-  const batchSize = need(paramNumber(p, 'batch-size'), config.name, 'batch-size');
-  const resetSeconds = paramNumber(p, 'reset-connection-interval') ?? 0;
-  const options: AvroClientOptions = {
-    host,
-    port,
-    connectTimeoutMs: paramNumber(p, 'connect-timeout') ?? 20_000,
-    requestTimeoutMs: paramNumber(p, 'request-timeout') ?? 20_000,
-  };
+  const params = rpcSinkParams(config);
+  const options: AvroClientOptions = { ...params.client };
   if (paramString(p, 'compression-type') === 'deflate') options.compression = { type: 'deflate', level: paramNumber(p, 'compression-level') ?? 6 };
-  if (paramBool(p, 'ssl')) {
-    options.tls = {
-      trustAllCerts: paramBool(p, 'trust-all-certs') ?? false,
-      truststore: paramString(p, 'truststore'),
-      truststorePassword: paramString(p, 'truststore-password'),
-      truststoreType: paramString(p, 'truststore-type'),
-      excludeProtocols: paramList(p, 'exclude-protocols'),
-      includeProtocols: paramList(p, 'include-protocols'),
-    };
-  }
-  // A truststore that cannot be used is a configuration error at start, not a failure per batch.
-  if (options.tls) clientTlsOptions(options.tls);
   if (p['maxIoWorkers'] !== undefined) ctx.log.warn('maxIoWorkers has no effect (Flume 1.11 ignores it too)');
-  const counter = new SinkCounter(config.name);
-  const where = `${hostForUrl(host)}:${port}`;
-  let client: AvroClient | undefined;
-  let connecting: Promise<AvroClient> | undefined;
-  let resetTimer: NodeJS.Timeout | undefined;
-  let resetDue = false;
-  let stopped = false;
-
-  async function connect(): Promise<AvroClient> {
-    try {
-      const c = await AvroClient.connect(options);
-      counter.connectionCreated++;
-      ctx.log.info(`connected to ${where}`);
-      return c;
-    } catch (e) {
-      counter.connectionFailed++;
-      throw new EventDeliveryException(errorText(e));
-    }
-  }
-
-  async function ready(): Promise<AvroClient> {
-    if (resetDue && client) {
-      resetDue = false;
-      ctx.log.info(`reconnecting to ${where} (reset-connection-interval)`);
-      await drop();
-    }
-    if (client?.usable) return client;
-    if (client) await drop();
-    connecting ??= connect().finally(() => (connecting = undefined));
-    client = await connecting;
-    if (stopped) {
-      await drop();
-      throw new EventDeliveryException('the sink is stopping');
-    }
-    return client;
-  }
-
-  async function drop(): Promise<void> {
-    const c = client;
-    client = undefined;
-    if (!c) return;
-    counter.connectionClosed++;
-    await c.close().catch(() => undefined);
-  }
-
-  const sink: Sink = {
-    async start() {
-      stopped = false;
-      ctx.metrics.register(counter);
-      counter.start();
-      if (resetSeconds > 0) {
-        resetTimer = setInterval(() => (resetDue = true), resetSeconds * 1000);
-        resetTimer.unref();
-      }
-      // As Flume: connect at start, but a collector that is down is not fatal (process() retries),
-      // and one that does not answer does not hold up the agent's start.
-      ready().catch((e) => ctx.log.warn(`cannot connect to ${where} yet: ${errorText(e)}`));
-    },
-    async stop() {
-      stopped = true;
-      clearInterval(resetTimer);
-      await drop();
-      counter.stop();
-    },
-    process(): Promise<Status> {
-      return processBatch(
-        ctx.channel,
-        batchSize,
-        async (events) => {
-          if (stopped) throw new EventDeliveryException('the sink is stopping');
-          const c = await ready();
-          let status: string;
-          try {
-            status = await c.appendBatch(events);
-          } catch (e) {
-            await drop();
-            throw new EventDeliveryException(`could not send ${events.length} event(s) to ${where}: ${errorText(e)}`);
-          }
-          if (status !== 'OK') {
-            await drop();
-            throw new EventDeliveryException(`${where} answered ${status} to a batch of ${events.length} event(s); it will be sent again`);
-          }
-        },
-        counter,
-      );
-    },
-    endpoints: () => [`avro${options.tls ? '+tls' : ''}://${where}`],
-  };
-  return sink;
+  return rpcSink(ctx, config.name, params, 'avro', () => AvroClient.connect(options));
 };
 
 export default create;
