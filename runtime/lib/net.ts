@@ -1,5 +1,5 @@
 // Listening sockets with start-up errors a user can act on.
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type ServerOpts, type Socket } from 'node:net';
 import type { Socket as UdpSocket } from 'node:dgram';
 
 export function listenError(e: unknown, host: string, port: number, proto = 'tcp'): Error {
@@ -68,10 +68,11 @@ export class TcpListener {
     private readonly onFailure: (e: unknown) => void,
     readonly sockets: Set<Socket> = new Set(),
     private readonly onConnectionsChange: (open: number) => void = () => undefined,
+    private readonly options: ServerOpts = {},
   ) {}
 
   async listen(host: string, port: number): Promise<number> {
-    const server = createServer((socket) => {
+    const server = createServer(this.options, (socket) => {
       this.sockets.add(socket);
       this.onConnectionsChange(this.sockets.size);
       socket.on('close', () => {

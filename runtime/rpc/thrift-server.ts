@@ -4,13 +4,9 @@
 // bytes that are not a message, or stalls half-way through a frame is logged and disconnected;
 // other connections are not affected. A method the protocol lacks gets Thrift's
 // TApplicationException (UNKNOWN_METHOD), as a Java server answers.
-import { createServer, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { TLSSocket, type SecureContext } from 'node:tls';
 import { errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
-import type { Logger } from '../core/log.js';
-import { closeServer, listenTcp } from '../lib/net.js';
+import { RpcListener, type RpcConnection, type RpcListenerOptions } from './listener.js';
 import { decodeCall, encodeException, encodeReply, MESSAGE_CALL, ThriftFrameReader, type ThriftProtocol, type ThriftStatus } from './thrift-codec.js';
 
 export interface ThriftHandler {
@@ -18,82 +14,40 @@ export interface ThriftHandler {
   appendBatch(events: Event[]): Promise<ThriftStatus>;
 }
 
-export interface ThriftServerOptions {
-  host: string;
-  port: number;
+export interface ThriftServerOptions extends RpcListenerOptions {
   protocol: ThriftProtocol;
   handler: ThriftHandler;
-  tls?: SecureContext;
   /** Largest frame accepted (Java's TFastFramedTransport default: 16,384,000 bytes). */
   maxFrameBytes?: number;
-  /** Longest wait for the rest of a frame once it has begun, or for a TLS handshake. */
-  readTimeoutMs?: number;
-  log?: Logger;
-  onConnectionsChange?: (open: number) => void;
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 16_384_000;
 const UNKNOWN_METHOD = 1;
 
 export class ThriftServer {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
+  private readonly listener: RpcListener;
 
-  constructor(private readonly o: ThriftServerOptions) {}
+  constructor(private readonly o: ThriftServerOptions) {
+    this.listener = new RpcListener('thrift', o, (c) => this.serve(c));
+  }
 
-  async listen(): Promise<number> {
-    const server = createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(socket));
-    this.port = await listenTcp(server, this.o.host, this.o.port);
-    server.on('error', (e) => this.o.log?.error(`thrift server error: ${errorText(e)}`));
-    this.server = server;
-    return this.port;
+  get port(): number {
+    return this.listener.port;
   }
 
   get connections(): number {
-    return this.sockets.size;
+    return this.listener.connections;
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    await closeServer(server);
+  listen(): Promise<number> {
+    return this.listener.listen();
   }
 
-  private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    this.o.onConnectionsChange?.(this.sockets.size);
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      this.o.onConnectionsChange?.(this.sockets.size);
-    });
-    socket.on('error', (e) => this.o.log?.debug(`thrift client ${socket.remoteAddress}: ${errorText(e)}`));
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    const timeoutMs = this.o.readTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        this.o.log?.warn(`closing the connection of ${peer}: a frame stalled for ${timeoutMs} ms`);
-        socket.destroy();
-      }, timeoutMs);
-      timer.unref();
-    };
-    socket.on('close', () => clearTimeout(timer));
-    let stream: Duplex = socket;
-    if (this.o.tls) {
-      const secure = new TLSSocket(socket, { isServer: true, secureContext: this.o.tls });
-      arm();
-      secure.once('secure', () => clearTimeout(timer));
-      secure.on('error', (e) => {
-        this.o.log?.warn(`TLS with ${peer} failed: ${errorText(e)}`);
-        socket.destroy();
-      });
-      stream = secure;
-    }
+  close(): Promise<void> {
+    return this.listener.close();
+  }
 
+  private serve({ socket, stream, peer, arm, disarm }: RpcConnection): void {
     const queue: Buffer[] = [];
     let busy = false;
     let closed = false;
@@ -102,7 +56,7 @@ export class ThriftServer {
       if (closed) return;
       this.o.log?.warn(`closing the connection of ${peer}: ${why}`);
       closed = true;
-      clearTimeout(timer);
+      disarm();
       socket.destroy();
     };
     const next = async (): Promise<void> => {
@@ -130,7 +84,7 @@ export class ThriftServer {
         return;
       }
       if (reader.partial) arm();
-      else clearTimeout(timer);
+      else disarm();
     });
   }
 
