@@ -6,10 +6,10 @@
 // sent one after the other until the handshake is done, then pipelined, and matched to their
 // replies by serial. A timeout or transport error fails the request and closes the connection
 // (as Flume's client marks its connection dead); make a new client to go on.
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import type { Event } from '../core/event.js';
+import { openTransport, watchTransport, type TransportOptions } from './connect.js';
 import { DeflateStream } from './deflate.js';
 import { encodeRequestFrame, FrameDecoder, type Frame } from './frame.js';
 import {
@@ -24,24 +24,11 @@ import {
   type Status,
 } from './protocol.js';
 import { AvroReader } from './reader.js';
-import { clientTlsOptions } from './tls.js';
 
-export interface AvroClientOptions {
-  host: string;
-  port: number;
-  /** TCP connect and TLS handshake (Flume's connect-timeout; default 20 s). */
-  connectTimeoutMs?: number;
+export interface AvroClientOptions extends TransportOptions {
   /** Wait for each reply (Flume's request-timeout; default 20 s). */
   requestTimeoutMs?: number;
   compression?: { type: 'deflate'; level?: number };
-  tls?: {
-    trustAllCerts?: boolean;
-    truststore?: string;
-    truststorePassword?: string;
-    truststoreType?: string;
-    excludeProtocols?: string[];
-    includeProtocols?: string[];
-  };
 }
 
 /** The server answered with an Avro system error (not a Status). */
@@ -94,59 +81,14 @@ export class AvroClient {
     this.address = `${o.host}:${o.port}`;
     this.requestTimeoutMs = o.requestTimeoutMs ?? 20_000;
     const decoder = new FrameDecoder((f) => this.onReply(f), { maxBuffers: 1024, maxBufferBytes: 16 << 20, maxFrameBytes: 16 << 20 });
-    stream.on('data', (chunk: Buffer) => {
-      try {
-        decoder.push(chunk);
-      } catch (e) {
-        this.fail(new Error(`bad reply from ${this.address}: ${(e as Error).message}`));
-      }
-    });
-    stream.on('error', (e) => this.fail(new Error(`connection to ${this.address} failed: ${e.message}`)));
-    if (socket !== stream) socket.on('error', (e) => this.fail(new Error(`connection to ${this.address} failed: ${e.message}`)));
-    stream.on('close', () => this.fail(new Error(`connection to ${this.address} closed`)));
-    stream.on('end', () => this.fail(new Error(`${this.address} closed the connection`)));
+    watchTransport({ socket, stream }, this.address, (chunk) => decoder.push(chunk), (e) => this.fail(e));
   }
 
   /** Opens the connection (TCP, then deflate and TLS when asked). */
-  static connect(o: AvroClientOptions): Promise<AvroClient> {
-    const timeout = o.connectTimeoutMs ?? 20_000;
-    let tlsOptions: ReturnType<typeof clientTlsOptions> | undefined;
-    try {
-      tlsOptions = o.tls ? clientTlsOptions(o.tls) : undefined;
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return new Promise((resolve, reject) => {
-      const socket = netConnect({ host: o.host, port: o.port, noDelay: true, keepAlive: true });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`no connection to ${o.host}:${o.port} within ${timeout} ms`));
-      }, timeout);
-      const failed = (e: Error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new Error(`cannot connect to ${o.host}:${o.port}: ${e.message}`));
-      };
-      socket.once('error', failed);
-      socket.once('connect', () => {
-        let stream: Duplex = socket;
-        if (o.compression?.type === 'deflate') stream = new DeflateStream(socket, o.compression.level ?? 6);
-        if (!tlsOptions) {
-          clearTimeout(timer);
-          socket.off('error', failed);
-          resolve(new AvroClient(stream, socket, o));
-          return;
-        }
-        const secure = tlsConnect({ socket: stream as Socket, ...tlsOptions });
-        secure.once('error', (e) => failed(new Error(`TLS: ${e.message}`)));
-        secure.once('secureConnect', () => {
-          clearTimeout(timer);
-          socket.off('error', failed);
-          secure.removeAllListeners('error');
-          resolve(new AvroClient(secure, socket, o));
-        });
-      });
-    });
+  static async connect(o: AvroClientOptions): Promise<AvroClient> {
+    const compression = o.compression;
+    const { socket, stream } = await openTransport(o, compression?.type === 'deflate' ? (s) => new DeflateStream(s, compression.level ?? 6) : undefined);
+    return new AvroClient(stream, socket, o);
   }
 
   appendBatch(events: Event[]): Promise<Status> {

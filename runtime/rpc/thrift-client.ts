@@ -2,20 +2,16 @@
 // compact or binary protocol, optionally TLS; one call at a time, as Flume's ThriftRpcClient
 // does on a connection. A timeout, a transport error or a reply that does not match fails the
 // call and closes the connection; make a new client to go on.
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Event } from '../core/event.js';
+import { openTransport, watchTransport, type TransportOptions } from './connect.js';
 import { decodeReply, encodeCall, ThriftFrameReader, type ThriftProtocol, type ThriftStatus } from './thrift-codec.js';
-import { clientTlsOptions, type TruststoreOptions } from './tls.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './thrift-server.js';
 
-export interface ThriftClientOptions {
-  host: string;
-  port: number;
+export interface ThriftClientOptions extends TransportOptions {
   protocol: ThriftProtocol;
-  connectTimeoutMs?: number;
   requestTimeoutMs?: number;
-  tls?: TruststoreOptions;
 }
 
 export class ThriftClient {
@@ -25,52 +21,18 @@ export class ThriftClient {
   private readonly address: string;
 
   private constructor(
-    private readonly socket: Socket | TLSSocket,
+    private readonly stream: Duplex,
+    private readonly socket: Socket,
     private readonly o: ThriftClientOptions,
   ) {
     this.address = `${o.host}:${o.port}`;
     const reader = new ThriftFrameReader((payload) => this.onReply(payload), DEFAULT_MAX_FRAME_BYTES);
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        reader.push(chunk);
-      } catch (e) {
-        this.fail(new Error(`bad reply from ${this.address}: ${(e as Error).message}`));
-      }
-    });
-    socket.on('error', (e) => this.fail(new Error(`connection to ${this.address} failed: ${e.message}`)));
-    socket.on('close', () => this.fail(new Error(`connection to ${this.address} closed`)));
-    socket.on('end', () => this.fail(new Error(`${this.address} closed the connection`)));
+    watchTransport({ socket, stream }, this.address, (chunk) => reader.push(chunk), (e) => this.fail(e));
   }
 
-  static connect(o: ThriftClientOptions): Promise<ThriftClient> {
-    const timeout = o.connectTimeoutMs ?? 20_000;
-    let tlsOptions: ReturnType<typeof clientTlsOptions> | undefined;
-    try {
-      tlsOptions = o.tls ? clientTlsOptions(o.tls) : undefined;
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return new Promise((resolve, reject) => {
-      const socket: Socket | TLSSocket = tlsOptions
-        ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions })
-        : netConnect({ host: o.host, port: o.port, noDelay: true, keepAlive: true });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`no connection to ${o.host}:${o.port} within ${timeout} ms`));
-      }, timeout);
-      const failed = (e: Error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new Error(`cannot connect to ${o.host}:${o.port}: ${e.message}`));
-      };
-      socket.once('error', failed);
-      socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        socket.off('error', failed);
-        if (tlsOptions) socket.setNoDelay(true);
-        resolve(new ThriftClient(socket, o));
-      });
-    });
+  static async connect(o: ThriftClientOptions): Promise<ThriftClient> {
+    const { socket, stream } = await openTransport(o);
+    return new ThriftClient(stream, socket, o);
   }
 
   get usable(): boolean {
@@ -97,7 +59,7 @@ export class ThriftClient {
       const ms = this.o.requestTimeoutMs ?? 20_000;
       const timer = setTimeout(() => this.fail(new Error(`no answer from ${this.address} within ${ms} ms`)), ms);
       this.pending = { seqid, resolve, reject, timer };
-      this.socket.write(encodeCall(this.o.protocol, seqid, events, single));
+      this.stream.write(encodeCall(this.o.protocol, seqid, events, single));
     });
   }
 
@@ -125,6 +87,7 @@ export class ThriftClient {
       clearTimeout(p.timer);
       p.reject(e);
     }
+    this.stream.destroy();
     this.socket.destroy();
   }
 }
