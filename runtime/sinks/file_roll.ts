@@ -15,47 +15,8 @@ import type { Sink, SinkFactory } from '../core/component.js';
 import { ConfigError, need, paramBool, paramNumber, paramString } from '../core/config.js';
 import { javaMapText, type Event } from '../core/event.js';
 import { SinkCounter } from '../core/metrics.js';
+import { BatchBuffer } from '../lib/batch-buffer.js';
 import { processBatch } from '../lib/sink-batch.js';
-
-/**
- * The bytes of one batch, in one buffer kept from batch to batch: bodies are copied in with
- * TypedArray.set (no allocation per event), and the whole batch goes to the file in one write.
- */
-class BatchBuffer {
-  buf = Buffer.allocUnsafe(256 * 1024);
-  len = 0;
-
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  bytes(b: Buffer): void {
-    this.room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-
-  text(s: string): void {
-    this.room(s.length * 3);
-    this.len += this.buf.write(s, this.len, 'utf8');
-  }
-
-  newline(): void {
-    this.room(1);
-    this.buf[this.len++] = 0x0a;
-  }
-
-  /** Starts the next batch; gives back memory after an unusually large one. */
-  reset(): void {
-    this.len = 0;
-    if (this.buf.length > 16 * 1024 * 1024) this.buf = Buffer.allocUnsafe(256 * 1024);
-  }
-}
 
 type Serialize = (e: Event, out: BatchBuffer) => void;
 

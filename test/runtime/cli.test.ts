@@ -230,10 +230,10 @@ describe('flowc build --target bundle', () => {
   it('writes nothing when any agent of any input cannot be bundled', async () => {
     const d = work();
     writeFileSync(join(d, 'a.flow'), 'agent a {\n  source s : seq\n  channel c : memory\n  sink k : logger\n  s -> c -> k\n}\n');
-    writeFileSync(join(d, 'b.flow'), 'agent b {\n  source s : seq\n  channel c : memory\n  sink archive : hdfs { hdfs.path = "/x" }\n  s -> c -> archive\n}\n');
+    writeFileSync(join(d, 'b.flow'), 'agent b {\n  source s : seq\n  channel c : memory\n  sink archive : irc { hostname = "irc.example.com", nick = "flume", chan = "logs" }\n  s -> c -> archive\n}\n');
     const b = spawnNode([bin, 'build', 'a.flow', 'b.flow', '--target', 'bundle', '-o', 'dist'], d);
     expect(await b.exited).toBe(1);
-    expect(b.stderr()).toContain('error[FLOW095]: sink `archive` is of kind `hdfs`');
+    expect(b.stderr()).toContain('error[FLOW095]: sink `archive` is of kind `irc`');
     expect(b.stderr()).toContain('nothing was written');
     expect(b.stdout()).not.toContain('wrote');
     expect(existsSync(join(d, 'dist'))).toBe(false);
@@ -241,10 +241,10 @@ describe('flowc build --target bundle', () => {
 
   it('fails with a diagnostic naming a component the runtime does not implement', async () => {
     const d = work();
-    writeFileSync(join(d, 'app.flow'), 'agent a {\n  source s : seq\n  channel c : memory\n  sink archive : hdfs { hdfs.path = "/x" }\n  s -> c -> archive\n}\n');
+    writeFileSync(join(d, 'app.flow'), 'agent a {\n  source s : seq\n  channel c : memory\n  sink archive : irc { hostname = "irc.example.com", nick = "flume", chan = "logs" }\n  s -> c -> archive\n}\n');
     const b = spawnNode([bin, 'build', 'app.flow', '--target', 'bundle', '-o', 'dist'], d);
     expect(await b.exited).toBe(1);
-    expect(b.stderr()).toContain('error[FLOW095]: sink `archive` is of kind `hdfs`, which the flowc runtime does not implement');
+    expect(b.stderr()).toContain('error[FLOW095]: sink `archive` is of kind `irc`, which the flowc runtime does not implement');
     expect(b.stderr()).toContain('--target properties');
     expect(existsSync(join(d, 'dist'))).toBe(false);
   });

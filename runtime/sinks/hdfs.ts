@@ -1,0 +1,193 @@
+// The hdfs sink: Flume's HDFSEventSink over two backends, HDFS through WebHDFS (`hdfs://`,
+// `webhdfs://`) and local or mounted file systems (`file://`, plain paths). Each event goes to
+// the bucket its escaped hdfs.path and hdfs.filePrefix name (runtime/lib/bucket-path.ts); a
+// batch's events are written bucket by bucket and made durable (fdatasync, or WebHDFS APPEND)
+// before the take commits; a failure rolls the take back. At most hdfs.maxOpenFiles buckets
+// keep a file open (the least recently used is closed beyond it); stop closes and renames them.
+// Files, names and rolling: hdfs/bucket-writer.ts; file formats: hdfs/formats.ts.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sink, SinkContext, SinkFactory } from '../core/component.js';
+import { ConfigError, need, paramBool, paramNumber, paramString, type Params, type SinkConfig } from '../core/config.js';
+import type { Event } from '../core/event.js';
+import { SinkCounter } from '../core/metrics.js';
+import { compileBucketPath, resolveHostNames, staticNames, type BucketPathOptions, type RoundUnit } from '../lib/bucket-path.js';
+import { processBatch } from '../lib/sink-batch.js';
+import { BucketWriter, systemClock, type BucketSettings, type SinkClock } from './hdfs/bucket-writer.js';
+import { fileFormatOf } from './hdfs/formats.js';
+import { addressOf, type FileSystemAddress, type SinkFileSystem } from './hdfs/fs.js';
+import { LocalFileSystem } from './hdfs/local-fs.js';
+import { webHdfsFileSystem } from './hdfs/webhdfs-fs.js';
+
+export interface HdfsSinkOptions {
+  /** Roll and idle timers (tests pass a fake clock). */
+  clock?: SinkClock;
+}
+
+/** hdfs.* settings Flume has and the runtime cannot honour: refused rather than ignored. */
+function refuseUnsupported(p: Params, sink: string): void {
+  if (paramString(p, 'hdfs.kerberosPrincipal') || paramString(p, 'hdfs.kerberosKeytab')) {
+    throw new ConfigError(
+      `sink \`${sink}\`: hdfs.kerberosPrincipal / hdfs.kerberosKeytab: the flowc runtime reaches HDFS through WebHDFS without Kerberos (SPNEGO); build this agent for Apache Flume (flowc build --target properties) to write to a secure HDFS`,
+    );
+  }
+}
+
+function pathOptions(p: Params, sink: string): BucketPathOptions {
+  const round = paramBool(p, 'hdfs.round') ?? false;
+  const opts: BucketPathOptions = {
+    timeZone: paramString(p, 'hdfs.timeZone'),
+    useLocalTimeStamp: paramBool(p, 'hdfs.useLocalTimeStamp') ?? false,
+  };
+  if (round) {
+    opts.round = {
+      unit: (paramString(p, 'hdfs.roundUnit') ?? 'second').toLowerCase() as RoundUnit,
+      value: paramNumber(p, 'hdfs.roundValue') ?? 1,
+    };
+  }
+  // Checked now (zone names, round values), so that a mistake stops the agent at start.
+  try {
+    compileBucketPath('%Y', opts);
+  } catch (e) {
+    throw new ConfigError(`sink \`${sink}\`: ${(e as Error).message}`);
+  }
+  return opts;
+}
+
+/** Where an escaped directory lives on its backend: a local absolute path, or the HDFS path. */
+function backendPath(address: FileSystemAddress, escaped: string): string {
+  if (address.scheme === 'file') {
+    if (address.prefixLength === 0) return resolve(escaped);
+    return fileURLToPath(`file://${escaped.slice(address.prefixLength)}`);
+  }
+  const path = escaped.slice(address.prefixLength);
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: HdfsSinkOptions = {}): Sink {
+  const p = config.params;
+  const name = config.name;
+  const pathTemplate = need(paramString(p, 'hdfs.path'), name, 'hdfs.path');
+  const prefixTemplate = paramString(p, 'hdfs.filePrefix') ?? 'FlumeData';
+  const address = addressOf(pathTemplate, name);
+  refuseUnsupported(p, name);
+  const format = fileFormatOf(p, name);
+  const escapeOptions = pathOptions(p, name);
+  const batchSize = need(paramNumber(p, 'hdfs.batchSize'), name, 'hdfs.batchSize');
+  const maxOpenFiles = paramNumber(p, 'hdfs.maxOpenFiles') ?? 5000;
+  const clock = options.clock ?? systemClock;
+  const counter = new SinkCounter(name);
+  const log = ctx.log;
+  const fs: SinkFileSystem = address.scheme === 'file' ? new LocalFileSystem() : webHdfsFileSystem(address, p, name);
+
+  // Flume: closeTries 0 (or less) tries until it works; retryInterval 0 (or less) makes one attempt.
+  const retryIntervalS = paramNumber(p, 'hdfs.retryInterval') ?? 180;
+  const tries = paramNumber(p, 'hdfs.closeTries') ?? 0;
+  const closeTries = retryIntervalS <= 0 ? 1 : tries <= 0 ? Infinity : tries;
+
+  /** Open writers by bucket key, least recently used first. */
+  const writers = new Map<string, BucketWriter>();
+  let queue: Promise<void> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  const settings: BucketSettings = {
+    fs,
+    format,
+    inUsePrefix: paramString(p, 'hdfs.inUsePrefix') ?? '',
+    inUseSuffix: paramBool(p, 'hdfs.emptyInUseSuffix') ? '' : (paramString(p, 'hdfs.inUseSuffix') ?? '.tmp'),
+    fileSuffix: paramString(p, 'hdfs.fileSuffix') ?? '',
+    rollIntervalS: paramNumber(p, 'hdfs.rollInterval') ?? 30,
+    rollSize: paramNumber(p, 'hdfs.rollSize') ?? 1024,
+    rollCount: paramNumber(p, 'hdfs.rollCount') ?? 10,
+    idleTimeoutS: paramNumber(p, 'hdfs.idleTimeout') ?? 0,
+    callTimeoutMs: paramNumber(p, 'hdfs.callTimeout') ?? 30000,
+    closeTries,
+    retryIntervalS,
+    clock,
+    counter,
+    log,
+    exclusive: (fn) => exclusive(fn),
+    forget(w) {
+      if (writers.get(w.key) === w) writers.delete(w.key);
+    },
+    pending: new Set(),
+  };
+
+  let pathOf: (h: Record<string, string>) => string = () => pathTemplate;
+  let prefixOf: (h: Record<string, string>) => string = () => prefixTemplate;
+
+  async function writerFor(key: string, dir: string, prefix: string): Promise<BucketWriter> {
+    let w = writers.get(key);
+    if (w && !w.done) {
+      writers.delete(key);
+      writers.set(key, w);
+      return w;
+    }
+    w = new BucketWriter(key, backendPath(address, dir), prefix, settings);
+    writers.set(key, w);
+    while (writers.size > maxOpenFiles) {
+      const [, eldest] = writers.entries().next().value as [string, BucketWriter];
+      log.info(`closing ${eldest.openPath ?? eldest.key}: more than hdfs.maxOpenFiles (${maxOpenFiles}) files open`);
+      await eldest.close(true);
+    }
+    return w;
+  }
+
+  async function deliver(events: Event[]): Promise<void> {
+    const buckets = new Map<string, { dir: string; prefix: string; events: Event[] }>();
+    for (const e of events) {
+      const dir = pathOf(e.headers);
+      const prefix = prefixOf(e.headers);
+      const key = `${dir}/${prefix}`;
+      const b = buckets.get(key);
+      if (b) b.events.push(e);
+      else buckets.set(key, { dir, prefix, events: [e] });
+    }
+    for (const [key, b] of buckets) {
+      const w = await writerFor(key, b.dir, b.prefix);
+      await w.write(b.events);
+    }
+  }
+
+  return {
+    async start() {
+      const names = [...staticNames(pathTemplate), ...staticNames(prefixTemplate)];
+      const opts = names.length > 0 ? { ...escapeOptions, hosts: await resolveHostNames() } : escapeOptions;
+      try {
+        pathOf = compileBucketPath(pathTemplate, opts);
+        prefixOf = compileBucketPath(prefixTemplate, opts);
+      } catch (e) {
+        throw new ConfigError(`sink \`${name}\`: ${(e as Error).message}`);
+      }
+      ctx.metrics.register(counter);
+      counter.start();
+    },
+    async stop() {
+      await exclusive(async () => {
+        for (const w of [...writers.values()]) await w.close(true, true);
+        writers.clear();
+        for (const retry of [...settings.pending]) {
+          settings.pending.delete(retry);
+          await retry(true);
+        }
+        await fs.close?.();
+      });
+      counter.stop();
+    },
+    process() {
+      return exclusive(() => processBatch(ctx.channel, batchSize, deliver, counter));
+    },
+    endpoints: () => [pathTemplate],
+  };
+}
+
+const create: SinkFactory = (config, ctx) => createHdfsSink(config, ctx);
+
+export default create;

@@ -1,0 +1,66 @@
+// The file-system layer under the hdfs sink: what a bucket writer needs from a file system, and
+// the choice of backend from hdfs.path. Two backends: local and mounted file systems
+// (`file://` and plain paths: a local disk, NFS, HDFS-FUSE) and HDFS through WebHDFS
+// (`hdfs://` and `webhdfs://`).
+import { ConfigError } from '../../core/config.js';
+
+/** A file open for writing. `append` then `sync` make the bytes durable and visible to readers. */
+export interface SinkFile {
+  /** Adds bytes at the end of the file. */
+  append(bytes: Buffer): Promise<void>;
+  /** Returns once every appended byte is durable (local: fdatasync; WebHDFS: already, per APPEND). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkFileSystem {
+  /** `file:///data/flume` or `hdfs://namenode:8020` (for messages). */
+  readonly description: string;
+  /**
+   * Creates a new, empty file and any missing parent directories, as Hadoop's create does;
+   * fails when the name exists, so that nothing is ever overwritten.
+   */
+  create(path: string): Promise<SinkFile>;
+  /** Renames a file (the in-use name to the final one). */
+  rename(from: string, to: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  /** Releases connections (agents keep nothing open after stop). */
+  close?(): Promise<void>;
+}
+
+/** How a hdfs.path template names its file system: the scheme and authority before the path. */
+export interface FileSystemAddress {
+  scheme: 'file' | 'hdfs' | 'webhdfs';
+  /** `host:port` for hdfs/webhdfs; '' for local paths. */
+  authority: string;
+  /** Length of the `scheme://authority` prefix in the template (the path follows it). */
+  prefixLength: number;
+}
+
+/** Reads the scheme and authority of an hdfs.path; refuses schemes the runtime has no backend for. */
+export function addressOf(template: string, sink: string): FileSystemAddress {
+  const m = /^([A-Za-z][\w+.-]*):\/\/([^/]*)/.exec(template);
+  if (!m) return { scheme: 'file', authority: '', prefixLength: 0 };
+  const scheme = m[1]!.toLowerCase();
+  const authority = m[2]!;
+  if (scheme === 'file') {
+    if (authority !== '' && authority !== 'localhost') {
+      throw new ConfigError(`sink \`${sink}\`: hdfs.path \`${template}\` names the host \`${authority}\`; a file:// path is local: write file:///path`);
+    }
+    return { scheme: 'file', authority: '', prefixLength: m[0].length };
+  }
+  if (scheme === 'hdfs' || scheme === 'webhdfs') {
+    if (authority === '') {
+      throw new ConfigError(
+        `sink \`${sink}\`: hdfs.path \`${template}\` has no namenode: write ${scheme}://<namenode host>[:port]/path (the runtime does not read Hadoop's fs.defaultFS)`,
+      );
+    }
+    if (authority.includes('%')) {
+      throw new ConfigError(`sink \`${sink}\`: hdfs.path \`${template}\` has an escape in the namenode address; escapes may only be in the path after it`);
+    }
+    return { scheme, authority, prefixLength: m[0].length };
+  }
+  throw new ConfigError(
+    `sink \`${sink}\`: the flowc runtime cannot write to \`${scheme}://\` paths (hdfs.path \`${template}\`); it writes to hdfs:// and webhdfs:// (through WebHDFS), file:// and plain local paths. Build this agent for Apache Flume to use other Hadoop file systems: flowc build --target properties`,
+  );
+}

@@ -1,0 +1,309 @@
+// The hdfs sink on the local backend (real files): naming, in-use files and renames, rolling by
+// count, size, interval and idle time (fake clock), maxOpenFiles, escapes, formats, failures.
+import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import avro from 'avsc';
+import { ev, FakeClock, filesUnder, hdfsSink, type SinkHarness } from './hdfs-sink-harness.js';
+import { removeDir, tempDir } from './helpers.js';
+
+const T0 = 1_700_000_000_000; // the fake clock's start: file counters start here
+let harness: SinkHarness | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await harness?.sink.stop();
+  harness = undefined;
+  for (const d of dirs.splice(0)) removeDir(d);
+});
+
+function dir(): string {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+
+const base = 'hdfs.fileType = "DataStream", hdfs.rollInterval = 0, hdfs.rollSize = 0, hdfs.rollCount = 0';
+/** `base` with some of its roll settings replaced. */
+const roll = (over: Record<string, string>) =>
+  base
+    .split(', ')
+    .filter((kv) => !(kv.split(' = ')[0]! in over))
+    .concat(Object.entries(over).map(([k, v]) => `${k} = ${v}`))
+    .join(', ');
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n').slice(0, -1);
+
+describe('hdfs sink: files and rolling (local backend)', () => {
+  it('writes under the in-use name, renames on stop, and names files <prefix>.<counter> from the clock', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}`);
+    await harness.put([ev('one'), ev('two')]);
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}.tmp`]);
+    expect(lines(join(d, `FlumeData.${T0 + 1}.tmp`))).toEqual(['one', 'two']);
+    await harness.sink.stop();
+    harness = undefined;
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`]);
+  });
+
+  it('rolls by hdfs.rollCount before the event that would exceed it, counting on from the same counter', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "file://${d}", ${roll({ 'hdfs.rollCount': '10' })}, hdfs.batchSize = 100`);
+    await harness.put(Array.from({ length: 25 }, (_, i) => ev(`e${i}`)));
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`, `FlumeData.${T0 + 2}`, `FlumeData.${T0 + 3}.tmp`]);
+    expect(lines(join(d, `FlumeData.${T0 + 1}`))).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`));
+    expect(lines(join(d, `FlumeData.${T0 + 3}.tmp`))).toEqual(['e20', 'e21', 'e22', 'e23', 'e24']);
+  });
+
+  it('rolls by hdfs.rollSize on body bytes (not the newlines the serializer adds)', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${roll({ 'hdfs.rollSize': '10' })}`);
+    await harness.put(['abcd', 'efgh', 'ijkl', 'mn', 'op'].map((s) => ev(s)));
+    await harness.drain();
+    // 4+4+4 = 12 >= 10 after the third event; the next ones start a new file.
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`, `FlumeData.${T0 + 2}.tmp`]);
+    expect(lines(join(d, `FlumeData.${T0 + 1}`))).toEqual(['abcd', 'efgh', 'ijkl']);
+    expect(lines(join(d, `FlumeData.${T0 + 2}.tmp`))).toEqual(['mn', 'op']);
+  });
+
+  it('rolls by hdfs.rollInterval on the clock; the next event starts a new writer whose counter is the time then', async () => {
+    const d = dir();
+    const clock = new FakeClock();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${roll({ 'hdfs.rollInterval': '30s' })}`, { clock });
+    await harness.put([ev('a')]);
+    await harness.drain();
+    clock.advance(29_999);
+    await harness.settle();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}.tmp`]);
+    clock.advance(1);
+    await harness.settle();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`]);
+    clock.advance(5_000);
+    await harness.put([ev('b')]);
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`, `FlumeData.${T0 + 35_001}.tmp`]);
+  });
+
+  it('closes a file after hdfs.idleTimeout without writes, and each write pushes that back', async () => {
+    const d = dir();
+    const clock = new FakeClock();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, hdfs.idleTimeout = 10s`, { clock });
+    await harness.put([ev('a')]);
+    await harness.drain();
+    clock.advance(9_000);
+    await harness.put([ev('b')]);
+    await harness.drain();
+    clock.advance(9_000);
+    await harness.settle();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}.tmp`]);
+    clock.advance(1_000);
+    await harness.settle();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`]);
+    expect(lines(join(d, `FlumeData.${T0 + 1}`))).toEqual(['a', 'b']);
+    expect(clock.scheduled).toBe(0);
+  });
+
+  it('keeps at most hdfs.maxOpenFiles open, closing the least recently used bucket', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}/%{k}", ${base}, hdfs.maxOpenFiles = 2`);
+    await harness.put([ev('1', { k: 'a' }), ev('2', { k: 'b' })]);
+    await harness.drain();
+    await harness.put([ev('3', { k: 'a' })]); // a is now the most recent
+    await harness.drain();
+    await harness.put([ev('4', { k: 'c' })]); // evicts b
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`a/FlumeData.${T0 + 1}.tmp`, `b/FlumeData.${T0 + 1}`, `c/FlumeData.${T0 + 1}.tmp`]);
+    await harness.put([ev('5', { k: 'b' })]); // b again: a new writer and file; evicts a
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`a/FlumeData.${T0 + 1}`, `b/FlumeData.${T0 + 1}`, `b/FlumeData.${T0 + 2}.tmp`, `c/FlumeData.${T0 + 1}.tmp`]);
+    expect(lines(join(d, `a/FlumeData.${T0 + 1}`))).toEqual(['1', '3']);
+  });
+
+  it('names files with filePrefix (escaped), fileSuffix, inUsePrefix and inUseSuffix', async () => {
+    const d = dir();
+    harness = await hdfsSink(
+      `hdfs.path = "${d}", ${base}, hdfs.filePrefix = "log-%{app}", hdfs.fileSuffix = ".txt", hdfs.inUsePrefix = "_", hdfs.inUseSuffix = ".writing"`,
+    );
+    await harness.put([ev('x', { app: 'web' })]);
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`_log-web.${T0 + 1}.txt.writing`]);
+    await harness.sink.stop();
+    harness = undefined;
+    expect(filesUnder(d)).toEqual([`log-web.${T0 + 1}.txt`]);
+  });
+
+  it('hdfs.emptyInUseSuffix writes under the final name at once', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, hdfs.emptyInUseSuffix = true`);
+    await harness.put([ev('x')]);
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`]);
+  });
+
+  it('puts each event in the bucket its escapes name, with rounding and the time zone', async () => {
+    const d = dir();
+    harness = await hdfsSink(
+      `hdfs.path = "${d}/%{host}/%Y-%m-%d/%H%M", ${base}, hdfs.round = true, hdfs.roundValue = 15, hdfs.roundUnit = "minute", hdfs.timeZone = "America/New_York", hdfs.filePrefix = "ev-%y%j"`,
+    );
+    const at = (iso: string) => String(Date.parse(iso));
+    await harness.put([
+      ev('a', { host: 'h1', timestamp: at('2024-03-10T06:59:59Z') }), // 01:59:59 EST → 01:45
+      ev('b', { host: 'h1', timestamp: at('2024-03-10T07:00:00Z') }), // 03:00 EDT (the skipped hour)
+      ev('c', { host: 'h2', timestamp: at('2024-12-31T23:14:00Z') }), // 18:14 EST → 18:00
+      ev('d', { host: 'h1', timestamp: at('2024-03-10T06:50:00Z') }),
+    ]);
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([
+      `h1/2024-03-10/0145/ev-24070.${T0 + 1}.tmp`,
+      `h1/2024-03-10/0300/ev-24070.${T0 + 1}.tmp`,
+      `h2/2024-12-31/1800/ev-24366.${T0 + 1}.tmp`,
+    ]);
+    expect(lines(join(d, `h1/2024-03-10/0145/ev-24070.${T0 + 1}.tmp`))).toEqual(['a', 'd']);
+  });
+
+  it('useLocalTimeStamp takes the time from the clock, not the header', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}/%Y%m%d-%H%M%S", ${base}, hdfs.useLocalTimeStamp = true, hdfs.timeZone = "UTC"`);
+    await harness.put([ev('x', { timestamp: '0' })]);
+    await harness.drain();
+    const when = new Date(Date.now()).toISOString().slice(0, 10).replace(/-/g, '');
+    expect(filesUnder(d)[0]).toMatch(new RegExp(`^${when}-\\d{6}/FlumeData\\.${T0 + 1}\\.tmp$`));
+  });
+
+  it('an event without the timestamp its path needs fails the batch, which stays in the channel', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}/%Y", ${base}`);
+    await harness.put([ev('x')]);
+    await expect(harness.sink.process()).rejects.toThrow(/no 'timestamp' header/);
+    expect(harness.channel.size()).toBe(1);
+  });
+});
+
+describe('hdfs sink: formats', () => {
+  it('header_and_text writes the headers map, a space and the body', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, serializer = "header_and_text"`);
+    await harness.put([ev('body', { a: '1', b: '2' }), ev('x')]);
+    await harness.drain();
+    expect(lines(join(d, `FlumeData.${T0 + 1}.tmp`))).toEqual(['{a=1, b=2} body', '{} x']);
+  });
+
+  it('text without appendNewline writes the bodies back to back', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, serializer = "text", serializer.appendNewline = "false"`);
+    await harness.put([ev('ab'), ev('cd')]);
+    await harness.drain();
+    expect(readFileSync(join(d, `FlumeData.${T0 + 1}.tmp`), 'utf8')).toBe('abcd');
+  });
+
+  it('CompressedStream with gzip: one gzip member per batch, .gz by default, read by gzip -dc even while in use', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", hdfs.fileType = "CompressedStream", hdfs.codeC = "gzip", hdfs.rollInterval = 0, hdfs.rollSize = 0, hdfs.rollCount = 0, hdfs.batchSize = 10`);
+    const events = Array.from({ length: 35 }, (_, i) => ev(`line ${i}`));
+    await harness.put(events);
+    await harness.drain();
+    const inUse = join(d, `FlumeData.${T0 + 1}.gz.tmp`);
+    expect(execFileSync('gzip', ['-dc', inUse], { encoding: 'utf8' }).split('\n').slice(0, -1)).toEqual(events.map((e) => e.body.toString()));
+    await harness.sink.stop();
+    harness = undefined;
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}.gz`]);
+    execFileSync('gzip', ['-t', join(d, `FlumeData.${T0 + 1}.gz`)]);
+  });
+
+  it('avro_event writes an Avro container of Flume events that avsc reads, block by block', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, hdfs.fileSuffix = ".avro", serializer = "avro_event", hdfs.batchSize = 7`);
+    const events = Array.from({ length: 20 }, (_, i) => ev(`body ${i}`, { n: String(i), 'k.x': 'v' }));
+    await harness.put(events);
+    await harness.drain();
+    await harness.sink.stop();
+    harness = undefined;
+    const file = join(d, `FlumeData.${T0 + 1}.avro`);
+    const got: { headers: Record<string, string>; body: Buffer }[] = [];
+    let schema: unknown;
+    await new Promise<void>((resolve, reject) => {
+      avro
+        .createFileDecoder(file)
+        .on('metadata', (type: avro.Type) => (schema = type.schema()))
+        .on('data', (r: { headers: Record<string, string>; body: Buffer }) => got.push(r))
+        .on('end', () => resolve())
+        .on('error', reject);
+    });
+    expect(schema).toMatchObject({ type: 'record', name: 'Event' });
+    expect(got.map((r) => [r.headers, r.body.toString()])).toEqual(events.map((e) => [{ ...e.headers }, e.body.toString()]));
+  });
+
+  it('avro_event with the deflate codec', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, serializer = "avro_event", serializer.compressionCodec = "deflate"`);
+    await harness.put([ev('a'), ev('b')]);
+    await harness.drain();
+    const got: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      avro
+        .createFileDecoder(join(d, `FlumeData.${T0 + 1}.tmp`))
+        .on('data', (r: { body: Buffer }) => got.push(r.body.toString()))
+        .on('end', () => resolve())
+        .on('error', reject);
+    });
+    expect(got).toEqual(['a', 'b']);
+  });
+});
+
+describe('hdfs sink: failures', () => {
+  it('a file that cannot be created rolls the batch back; it is written once the cause is gone', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'blocked'), 'a file where a directory should be');
+    harness = await hdfsSink(`hdfs.path = "${d}/blocked/sub", ${base}`);
+    await harness.put([ev('a'), ev('b')]);
+    await expect(harness.sink.process()).rejects.toThrow(/blocked/);
+    expect(harness.channel.size()).toBe(2);
+    expect(harness.metrics.json()['SINK.k']!.ConnectionFailedCount).toBe('1');
+    rmSync(join(d, 'blocked'));
+    await harness.drain();
+    expect(filesUnder(d)).toEqual([`blocked/sub/FlumeData.${T0 + 2}.tmp`]);
+    expect(lines(join(d, `blocked/sub/FlumeData.${T0 + 2}.tmp`))).toEqual(['a', 'b']);
+  });
+
+  it('a rename that fails is retried every retryInterval, up to closeTries', async () => {
+    const d = dir();
+    const clock = new FakeClock();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${roll({ 'hdfs.rollCount': '1' })}, hdfs.closeTries = 3, hdfs.retryInterval = 60s`, { clock });
+    await harness.put([ev('a')]);
+    await harness.drain();
+    // The final name gets taken by a directory while the file is open: renaming onto it fails.
+    mkdirSync(join(d, `FlumeData.${T0 + 1}`));
+    writeFileSync(join(d, `FlumeData.${T0 + 1}`, 'x'), '');
+    await harness.put([ev('b')]);
+    await harness.drain();
+    expect(filesUnder(d)).toContain(`FlumeData.${T0 + 1}.tmp`);
+    clock.advance(60_000);
+    await harness.settle();
+    expect(filesUnder(d)).toContain(`FlumeData.${T0 + 1}.tmp`);
+    rmSync(join(d, `FlumeData.${T0 + 1}`), { recursive: true });
+    clock.advance(60_000);
+    await harness.settle();
+    expect(filesUnder(d)).toEqual([`FlumeData.${T0 + 1}`, `FlumeData.${T0 + 2}.tmp`]);
+    expect(lines(join(d, `FlumeData.${T0 + 1}`))).toEqual(['a']);
+  });
+});
+
+describe('hdfs sink: what the runtime refuses, with the reason', () => {
+  const refused = async (props: string) => {
+    const d = dir();
+    return hdfsSink(`hdfs.path = "${d}", ${props}`).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+  };
+  it('SequenceFile (Flume default), DataStream with a codec, CompressedStream without one, bzip2, Kerberos, other schemes', async () => {
+    expect(await refused('')).toMatch(/SequenceFile \(Flume's default\).*hdfs.fileType = "DataStream"/);
+    expect(await refused('hdfs.fileType = "DataStream", hdfs.codeC = "gzip"')).toMatch(/DataStream writes uncompressed/);
+    expect(await refused('hdfs.fileType = "CompressedStream"')).toMatch(/CompressedStream needs hdfs.codeC/);
+    expect(await refused('hdfs.fileType = "CompressedStream", hdfs.codeC = "bzip2"')).toMatch(/bzip2.*no well-kept JavaScript library.*gzip/);
+    expect(await refused('hdfs.fileType = "DataStream", hdfs.kerberosPrincipal = "flume/_HOST@EX"')).toMatch(/Kerberos/);
+    expect(await refused('hdfs.fileType = "DataStream", serializer = "com.example.MySerializer$Builder"')).toMatch(/no event serializer/);
+    expect(await refused('hdfs.fileType = "DataStream", hdfs.timeZone = "Mars/Olympus"')).toMatch(/unknown time zone/);
+  });
+});
