@@ -103,3 +103,62 @@ export async function startMiniDfs(opts: { startTimeoutMs?: number; jvmOpts?: st
     exited,
   };
 }
+
+// Reading HDFS with Hadoop's own client API (test/peers/hdfs/src/flowc/peers/HdfsRead.java): a
+// reader nobody here wrote, for what flowc or Flume wrote.
+
+export interface HdfsEntry {
+  /** The absolute path, without scheme and authority. */
+  path: string;
+  type: 'FILE' | 'DIRECTORY';
+  length: number;
+}
+
+export interface SequenceFileContents {
+  keyClass: string;
+  valueClass: string;
+  compressed: boolean;
+  blockCompressed: boolean;
+  codec: string | null;
+  metadata: Record<string, string>;
+  /** Each record's key as key.toString() and its value's bytes (BytesWritable or Text). */
+  records: { key: string; value: Buffer }[];
+}
+
+function runHdfsRead(rpcPort: number, command: 'ls' | 'cat' | 'seq', path: string): Promise<Buffer> {
+  const uri = `hdfs://127.0.0.1:${rpcPort}${path.startsWith('/') ? path : `/${path}`}`;
+  const proc = spawn('java', ['-Xmx256m', '-cp', hdfsClasspath(), 'flowc.peers.HdfsRead', command, uri], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => out.push(d));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolveRead, reject) => {
+    proc.once('error', reject);
+    proc.once('close', (code) => {
+      if (code === 0) resolveRead(Buffer.concat(out));
+      else reject(new Error(`HdfsRead ${command} ${uri} failed (exit ${code}): ${err.split('\n').filter((l) => !/^\[|SLF4J|WARN/.test(l)).join('\n').trim() || err.slice(-2000)}`));
+    });
+  });
+}
+
+/** Every file and directory under `path`, listed by Hadoop's FileSystem (depth first, by name). */
+export async function hdfsListTree(dfs: Pick<MiniDfs, 'rpcPort'>, path: string): Promise<HdfsEntry[]> {
+  const text = (await runHdfsRead(dfs.rpcPort, 'ls', path)).toString('utf8');
+  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as HdfsEntry);
+}
+
+/** A file's bytes, read by Hadoop's FileSystem.open. */
+export function hdfsReadFile(dfs: Pick<MiniDfs, 'rpcPort'>, path: string): Promise<Buffer> {
+  return runHdfsRead(dfs.rpcPort, 'cat', path);
+}
+
+/** A SequenceFile read by Hadoop's SequenceFile.Reader: its header and every record. */
+export async function hdfsReadSequenceFile(dfs: Pick<MiniDfs, 'rpcPort'>, path: string): Promise<SequenceFileContents> {
+  const lines = (await runHdfsRead(dfs.rpcPort, 'seq', path)).toString('utf8').split('\n').filter((l) => l.startsWith('{'));
+  const head = JSON.parse(lines[0]!) as Omit<SequenceFileContents, 'records'>;
+  const records = lines.slice(1).map((l) => {
+    const r = JSON.parse(l) as { key: string; value: string };
+    return { key: r.key, value: Buffer.from(r.value, 'base64') };
+  });
+  return { ...head, records };
+}
