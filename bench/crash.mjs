@@ -6,9 +6,11 @@
 // answer the kill cut off and that it sent again, or the sink's batch written but not yet
 // committed: at most one sink batch per kill).
 //
-//   npm run crash -- [--cycles 30] [--scenario http|spooldir-line|spooldir-avro|taildir] [--seed N]
+//   npm run crash -- [--cycles 30] [--scenario http|spooldir-line|spooldir-avro|taildir] [--sink file_roll|hdfs] [--seed N]
 //
-// Scenarios (each → file channel → file_roll):
+// Scenarios (each → file channel → file_roll, or the hdfs sink with --sink hdfs: DataStream
+// files rolled every 1,000 events, written under their in-use name and renamed; checked also
+// for torn lines and for files that would be both in use and renamed):
 //   http           clients POST numbered events; acknowledged = answered 200
 //   spooldir-line  files of numbered lines dropped into the spool directory (moved in whole)
 //   spooldir-avro  Avro container files of numbered records, the same way
@@ -171,7 +173,11 @@ const fileChannel = (work) => `channel c : file {
     maxFileSize = 524288
     transactionCapacity = 1000
   }`;
-const sink = (out) => `sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }`;
+const fileRollSink = (out) => `sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }`;
+/** The hdfs sink on a local path (or `hdfsPath`, such as hdfs://… on a real HDFS). */
+const hdfsSink = (hdfsPath) => (out) =>
+  `sink files : hdfs { hdfs { path = "${hdfsPath ?? out}", fileType = "DataStream", rollCount = 1000, rollSize = 0, rollInterval = 0, batchSize = 100 } }`;
+let sink = fileRollSink;
 
 function httpScenario(work, port) {
   const out = join(work, 'out');
@@ -330,11 +336,34 @@ function taildirScenario(work) {
   };
 }
 
+/** Every file under a directory: its path relative to it and its text. */
+function localFiles(outDir) {
+  const out = [];
+  const walk = (dir, rel) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`);
+      else out.push({ name: `${rel}${e.name}`, text: readFileSync(join(dir, e.name), 'latin1') });
+    }
+  };
+  walk(outDir, '');
+  return out;
+}
+
+/** The hdfs sink's files: each either in use (`.tmp`) or renamed, never both. */
+function checkHdfsNames(files) {
+  const names = new Set(files.map((f) => f.name));
+  for (const n of names) {
+    if (!/^FlumeData\.\d+(\.tmp)?$/.test(n)) throw new Error(`unexpected file ${n}`);
+    if (n.endsWith('.tmp') && names.has(n.slice(0, -4))) throw new Error(`${n} is both in use and renamed`);
+  }
+  return { inUse: [...names].filter((n) => n.endsWith('.tmp')).length, renamed: [...names].filter((n) => !n.endsWith('.tmp')).length };
+}
+
 /** Every numbered line the sink wrote, counted. */
-function countOutput(outDir, parse) {
+function countOutput(outDir, parse, files = localFiles(outDir)) {
   const counts = new Map();
-  for (const name of readdirSync(outDir)) {
-    for (const line of readFileSync(join(outDir, name), 'latin1').split('\n')) {
+  for (const { name, text } of files) {
+    for (const line of text.split('\n')) {
       if (!line) continue;
       const m = parse(line);
       if (m === undefined) throw new Error(`unexpected line in ${name}: ${JSON.stringify(line.slice(0, 80))}`);
@@ -345,7 +374,12 @@ function countOutput(outDir, parse) {
   return counts;
 }
 
-export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now() % 100000, log = (s) => console.log(s) } = {}) {
+/**
+ * `sink`: file_roll (default) or hdfs; `hdfsPath` and `readFiles` aim the hdfs sink elsewhere
+ * than a local directory (a real HDFS) and read its files back from there.
+ */
+export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now() % 100000, log = (s) => console.log(s), sink: sinkKind = 'file_roll', hdfsPath, readFiles } = {}) {
+  sink = sinkKind === 'hdfs' ? hdfsSink(hdfsPath) : fileRollSink;
   const random = rng(seed);
   const work = mkdtempSync(join(tmpdir(), 'flowc-crash-'));
   const started = Date.now();
@@ -406,7 +440,9 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
     const { code } = await agent.kill('SIGTERM');
     if (code !== 0) throw new Error(`the agent did not stop cleanly (code ${code}):\n${agent.output.slice(-3000)}`);
 
-    const counts = countOutput(s.out, s.parse);
+    const files = readFiles ? await readFiles() : localFiles(s.out);
+    const names = sinkKind === 'hdfs' ? checkHdfsNames(files) : undefined;
+    const counts = countOutput(s.out, s.parse, files);
     const acks = s.acked();
     let lost = 0;
     const lostExamples = [];
@@ -440,6 +476,7 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
       duplicatesFromResentBatches: fromRetries,
       duplicatesFromBatchesInFlight: fromInFlight,
       ...(s.rotations ? { rotations: s.rotations() } : {}),
+      ...(names ? { files: names } : {}),
       seconds: Math.round((Date.now() - started) / 1000),
       ok: lost === 0 && fromInFlight <= allowed,
     };
@@ -460,6 +497,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const result = await runCrash({
     cycles: Number(opt('cycles', '30')),
     scenario: opt('scenario', 'http'),
+    sink: opt('sink', 'file_roll'),
     ...(opt('seed') ? { seed: Number(opt('seed')) } : {}),
   });
   console.log(JSON.stringify(result));
