@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
+import { readAvroWithFastavro } from '../helpers/python.js';
 import { ev, FakeClock, filesUnder, hdfsSink, type SinkHarness } from './hdfs-sink-harness.js';
 import { removeDir, tempDir } from './helpers.js';
 
@@ -232,6 +233,23 @@ describe('hdfs sink: formats', () => {
     });
     expect(schema).toMatchObject({ type: 'record', name: 'Event' });
     expect(got.map((r) => [r.headers, r.body.toString()])).toEqual(events.map((e) => [{ ...e.headers }, e.body.toString()]));
+  });
+
+  it('avro_event files are read by Python fastavro, in use (after a crash) and closed, null and deflate', async () => {
+    for (const codec of ['null', 'deflate']) {
+      const d = dir();
+      harness = await hdfsSink(`hdfs.path = "${d}", ${base}, serializer = "avro_event", serializer.compressionCodec = "${codec}", serializer.syncIntervalBytes = 100, hdfs.batchSize = 5`);
+      const events = Array.from({ length: 12 }, (_, i) => ev(`body ${i} ${'x'.repeat(i * 10)}`, { n: String(i) }));
+      await harness.put(events);
+      await harness.drain();
+      const inUse = readAvroWithFastavro(join(d, `FlumeData.${T0 + 1}.tmp`));
+      expect(inUse.codec).toBe(codec);
+      expect(inUse.schema).toMatchObject({ type: 'record', name: 'Event' });
+      expect(inUse.records).toEqual(events.map((e) => ({ headers: { ...e.headers }, body: e.body.toString('latin1') })));
+      await harness.sink.stop();
+      harness = undefined;
+      expect(readAvroWithFastavro(join(d, `FlumeData.${T0 + 1}`)).records).toHaveLength(12);
+    }
   });
 
   it('avro_event with the deflate codec', async () => {
