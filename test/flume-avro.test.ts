@@ -2,34 +2,18 @@
 // AvroCLIClient and RpcClient send to our source; our sink sends to Flume's avro source, plain,
 // with deflate and with TLS (a self-signed PKCS12 keystore made with openssl). Every event is
 // counted at the far end.
-import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flumeClasspath, freePort, runRpcLoad, startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
+import { expectEverySequence, fileRollCollector, flumeClasspath, flumeTestScope, freePort, rolledLines, runRpcLoad, startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
+import { selfSigned } from './helpers/tiers.js';
 import { runFlow, takeAll, waitFor, type Running } from './runtime/helpers.js';
 
-const temps: string[] = [];
-const agents: FlumeAgent[] = [];
-const flows: Running[] = [];
-afterEach(async () => {
-  for (const f of flows.splice(0)) await f.stop();
-  for (const a of agents.splice(0)) await a.stop(5_000);
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'flowc-avro-flume-'));
-  temps.push(d);
-  return d;
-}
+const { temp, agent: keepAgent, flow: keepFlow } = flumeTestScope('flowc-avro-flume-');
 
-function selfSignedPkcs12(dir: string): string {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  const p12 = join(dir, 'server.p12');
-  execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-out', p12, '-passout', 'pass:changeit'], { stdio: 'ignore' });
-  return p12;
-}
+/** A self-signed PKCS12 keystore (password changeit), made with openssl. */
+const selfSignedPkcs12 = (dir: string) => selfSigned(dir).keystore;
 
 /** A flowc collector: avro source → memory channel (nothing drains it, so the test can count). */
 async function flowcCollector(extra = ''): Promise<{ r: Running; port: number; source: () => Record<string, string> }> {
@@ -40,19 +24,12 @@ agent collector {
   channel mem : memory { capacity = 200000, transactionCapacity = 1000 }
   rpc -> mem
 }`);
-  flows.push(r);
+  keepFlow(r);
   return { r, port, source: () => r.runner.agents[0]!.metrics.json()['SOURCE.rpc']! };
 }
 
 /** Flume's RpcLoad bodies: the sequence number, padded with 'x'. */
 const seqOf = (body: Buffer) => Number(/^\d+/.exec(body.toString())![0]);
-
-function expectEverySequence(numbers: number[], n: number): void {
-  const seen = new Set(numbers);
-  expect(numbers.length).toBe(n);
-  expect(seen.size).toBe(n);
-  for (let i = 0; i < n; i++) if (!seen.has(i)) throw new Error(`sequence ${i} is missing`);
-}
 
 describe("Flume's clients → flowc's avro source", () => {
   it("flume-ng avro-client (AvroCLIClient): a file of 10,000 lines, none lost", async () => {
@@ -107,33 +84,9 @@ describe("flowc's avro sink → Flume's avro source", () => {
   async function flumeCollector(extra: Record<string, string> = {}): Promise<{ agent: FlumeAgent; port: number; out: string }> {
     const port = await freePort();
     const out = temp();
-    const props = [
-      'col.sources = r1',
-      'col.channels = c1',
-      'col.sinks = k1',
-      'col.sources.r1.type = avro',
-      'col.sources.r1.bind = 127.0.0.1',
-      `col.sources.r1.port = ${port}`,
-      'col.sources.r1.channels = c1',
-      ...Object.entries(extra).map(([k, v]) => `col.sources.r1.${k} = ${v}`),
-      'col.channels.c1.type = memory',
-      'col.channels.c1.capacity = 100000',
-      'col.channels.c1.transactionCapacity = 1000',
-      'col.sinks.k1.type = file_roll',
-      `col.sinks.k1.sink.directory = ${out}`,
-      'col.sinks.k1.sink.rollInterval = 0',
-      'col.sinks.k1.sink.batchSize = 1000',
-      'col.sinks.k1.channel = c1',
-    ].join('\n');
-    const agent = await startFlumeAgent({ name: 'col', properties: `${props}\n`, waitForPorts: [port] });
-    agents.push(agent);
+    const agent = keepAgent(await startFlumeAgent({ name: 'col', properties: fileRollCollector({ type: 'avro', port, out, source: extra }), waitForPorts: [port] }));
     return { agent, port, out };
   }
-
-  const lines = (dir: string) =>
-    readdirSync(dir)
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
-      .filter(Boolean);
 
   async function sendFromFlowc(port: number, events: number, sinkExtra: string): Promise<Running> {
     const r = await runFlow(`
@@ -143,7 +96,7 @@ agent edge {
   sink up : avro { hostname = "127.0.0.1", port = ${port}, batch-size = 1000${sinkExtra} }
   gen -> buf -> up
 }`);
-    flows.push(r);
+    keepFlow(r);
     return r;
   }
 
@@ -158,8 +111,8 @@ agent edge {
       const m = (await col.agent.metrics())['SOURCE.r1']!;
       expect(m.EventAcceptedCount).toBe('50000');
       expect(edge.runner.agents[0]!.metrics.json()['SINK.up']).toMatchObject({ EventDrainSuccessCount: '50000', ConnectionFailedCount: '0' });
-      await waitFor(() => lines(col.out).length >= 50_000, 60_000, 'file_roll to write every event');
-      expectEverySequence(lines(col.out).map(Number), 50_000);
+      await waitFor(() => rolledLines(col.out).length >= 50_000, 60_000, 'file_roll to write every event');
+      expectEverySequence(rolledLines(col.out).map(Number), 50_000);
     }, 180_000);
   }
 
@@ -168,7 +121,7 @@ agent edge {
     const col = await flumeCollector({ ssl: 'true', keystore: p12, 'keystore-password': 'changeit', 'keystore-type': 'PKCS12' });
     await sendFromFlowc(col.port, 5000, `, ssl = true, truststore = "${p12}", truststore-password = "changeit", truststore-type = PKCS12`);
     await waitFor(async () => Number((await col.agent.metrics())['SOURCE.r1']?.EventAcceptedCount ?? 0) >= 5000, 120_000, '5,000 events at Flume over TLS');
-    await waitFor(() => lines(col.out).length >= 5000, 60_000, 'file_roll to write every event');
-    expectEverySequence(lines(col.out).map(Number), 5000);
+    await waitFor(() => rolledLines(col.out).length >= 5000, 60_000, 'file_roll to write every event');
+    expectEverySequence(rolledLines(col.out).map(Number), 5000);
   }, 180_000);
 });

@@ -1,24 +1,13 @@
 // Real Apache Flume 1.11.0 as a peer: its own config loader accepts what flowc emits, and the
 // helpers start, load and stop real agents (test/helpers/flume.ts, test/peers/README.md).
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { flowc } from './helpers/cli.js';
-import { flumeDropReasons, flumeLoadConfig, flumeLoadConfigs, flumeProblems, freePort, runRpcLoad, startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
+import { flumeDropReasons, flumeLoadConfig, flumeLoadConfigs, flumeProblems, flumeTestScope, freePort, runRpcLoad, startFlumeAgent } from './helpers/flume.js';
 
-const temps: string[] = [];
-const agents: FlumeAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) await a.stop(5_000);
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'flowc-peer-'));
-  temps.push(d);
-  return d;
-}
+const { temp, agent: keepAgent } = flumeTestScope('flowc-peer-');
 
 /** Sends lines to a netcat source and waits for its `OK` per line. */
 function netcatSend(port: number, lines: string[]): Promise<string> {
@@ -118,7 +107,7 @@ describe('a real Flume agent', () => {
       ].join('\n'),
       waitForPorts: [port],
     });
-    agents.push(agent);
+    keepAgent(agent);
     const answer = await netcatSend(port, ['one', 'two', 'three']);
     expect(answer).toBe('OK\nOK\nOK\n');
     // Flume's netcat source and null sink keep no monitored counters; the channel does.
@@ -156,7 +145,7 @@ describe('a real Flume agent', () => {
       ].join('\n'),
       waitForPorts: [port],
     });
-    agents.push(agent);
+    keepAgent(agent);
     const batch = await runRpcLoad({ port, events: 2_000, batch: 100, bodySize: 64, compression: 'deflate', headers: { host: 'edge-1' } });
     expect(batch).toMatchObject({ sent: 2_000, failed: 0, exitCode: 0 });
     expect(batch.eventsPerSec).toBeGreaterThan(0);

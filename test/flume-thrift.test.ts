@@ -1,33 +1,11 @@
 // flowc's thrift source and sink against real Apache Flume 1.11.0 (test/peers): Flume's thrift
 // sink sends to our source, and our sink sends to Flume's thrift source, in Flume's default
 // compact protocol and in binary, 100,000 events each way; every event is counted at the far end.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
-import { runFlow, takeAll, waitFor, type Running } from './runtime/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectEverySequence, fileRollCollector, flumeTestScope, freePort, rolledLines, startFlumeAgent } from './helpers/flume.js';
+import { runFlow, takeAll, waitFor } from './runtime/helpers.js';
 
-const temps: string[] = [];
-const agents: FlumeAgent[] = [];
-const flows: Running[] = [];
-afterEach(async () => {
-  for (const f of flows.splice(0)) await f.stop();
-  for (const a of agents.splice(0)) await a.stop(5_000);
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'flowc-thrift-flume-'));
-  temps.push(d);
-  return d;
-}
-
-function expectEverySequence(numbers: number[], n: number): void {
-  const seen = new Set(numbers);
-  expect(numbers.length).toBe(n);
-  expect(seen.size).toBe(n);
-  for (let i = 0; i < n; i++) if (!seen.has(i)) throw new Error(`sequence ${i} is missing`);
-}
+const { temp, agent: keepAgent, flow: keepFlow } = flumeTestScope('flowc-thrift-flume-');
 
 const N = 100_000;
 
@@ -42,7 +20,7 @@ agent collector {
   channel mem : memory { capacity = 200000, transactionCapacity = 1000 }
   rpc -> mem
 }`);
-      flows.push(r);
+      keepFlow(r);
       const props = [
         'edge.sources = gen',
         'edge.channels = c1',
@@ -65,8 +43,7 @@ agent collector {
         `edge.sinks.k1.protocol = ${protocol}`,
         'edge.sinks.k1.channel = c1',
       ].join('\n');
-      const edge = await startFlumeAgent({ name: 'edge', properties: `${props}\n` });
-      agents.push(edge);
+      const edge = keepAgent(await startFlumeAgent({ name: 'edge', properties: `${props}\n` }));
       const source = () => r.runner.agents[0]!.metrics.json()['SOURCE.rpc']!;
       await waitFor(() => Number(source().EventAcceptedCount) >= n, 240_000, `${n} events at our thrift source`);
       const events = takeAll(r, 'mem');
@@ -81,36 +58,12 @@ agent collector {
 });
 
 describe("flowc's thrift sink → Flume's thrift source", () => {
-  const lines = (dir: string) =>
-    readdirSync(dir)
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
-      .filter(Boolean);
-
   for (const protocol of ['compact', 'binary'] as const) {
     const n = protocol === 'compact' ? N : 20_000;
     it(`${n.toLocaleString('en')} events, ${protocol} protocol: all of them at Flume, each once`, async () => {
       const port = await freePort();
       const out = temp();
-      const props = [
-        'col.sources = r1',
-        'col.channels = c1',
-        'col.sinks = k1',
-        'col.sources.r1.type = thrift',
-        'col.sources.r1.bind = 127.0.0.1',
-        `col.sources.r1.port = ${port}`,
-        `col.sources.r1.protocol = ${protocol}`,
-        'col.sources.r1.channels = c1',
-        'col.channels.c1.type = memory',
-        'col.channels.c1.capacity = 200000',
-        'col.channels.c1.transactionCapacity = 1000',
-        'col.sinks.k1.type = file_roll',
-        `col.sinks.k1.sink.directory = ${out}`,
-        'col.sinks.k1.sink.rollInterval = 0',
-        'col.sinks.k1.sink.batchSize = 1000',
-        'col.sinks.k1.channel = c1',
-      ].join('\n');
-      const col = await startFlumeAgent({ name: 'col', properties: `${props}\n`, waitForPorts: [port] });
-      agents.push(col);
+      const col = keepAgent(await startFlumeAgent({ name: 'col', properties: fileRollCollector({ type: 'thrift', port, out, source: { protocol }, capacity: 200_000 }), waitForPorts: [port] }));
       const r = await runFlow(`
 agent edge {
   source gen : seq { totalEvents = ${n}, batchSize = 1000 }
@@ -118,14 +71,14 @@ agent edge {
   sink up : thrift { hostname = "127.0.0.1", port = ${port}, batch-size = 1000, protocol = ${protocol} }
   gen -> buf -> up
 }`);
-      flows.push(r);
+      keepFlow(r);
       // Counted in the files Flume wrote: Flume 1.11's ThriftSource registers its SOURCE counters
       // only after its server is serving, so a batch that arrives at once is not in them.
-      await waitFor(() => lines(out).length >= n, 240_000, `${n} events written by Flume`);
+      await waitFor(() => rolledLines(out).length >= n, 240_000, `${n} events written by Flume`);
       expect((await col.metrics())['CHANNEL.c1']!.EventPutSuccessCount).toBe(String(n));
       await waitFor(() => Number(r.runner.agents[0]!.metrics.json()['SINK.up']!.EventDrainSuccessCount) >= n, 60_000, 'our sink to count every event');
       expect(r.runner.agents[0]!.metrics.json()['SINK.up']).toMatchObject({ EventDrainSuccessCount: String(n), ConnectionFailedCount: '0' });
-      expectEverySequence(lines(out).map(Number), n);
+      expectEverySequence(rolledLines(out).map(Number), n);
     }, 300_000);
   }
 });

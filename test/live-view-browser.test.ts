@@ -1,8 +1,9 @@
 // `flowc run --ui` in a real browser: Debian's chromium driven by playwright-core, against the
 // built CLI running real agents in child processes. The rates the page shows must agree with
 // Flume's counters at /metrics, a sink that loses its server must turn red with its error in
-// the hover panel, and none of it may reload the drawing. Screenshots land in
-// test-output/screenshots/live-*.png for a human to look at.
+// the hover panel, a topology shows every agent with the live rate on the link between them,
+// and none of it may reload the drawing. Screenshots land in test-output/screenshots/live-*.png
+// for a human to look at.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshots } from './helpers/browser.js';
@@ -173,4 +174,55 @@ describe('flowc run --ui in chromium', () => {
     expect(await agent.child.exited).toBe(1);
     expect(agent.child.stderr()).toMatch(/accepted event\(s\) were not delivered\n\s+agent `web`, channel `buf` \(memory\): \d+ event\(s\), lost/);
   }, 60_000);
+
+  it('draws every agent, with the live rate on the link between them', async () => {
+    const dir = work();
+    const [lines, rpc] = [await freePort(), await freePort()];
+    const flow = `agent edge on "127.0.0.1" {
+  source lines : netcat { bind = "127.0.0.1", port = ${lines} }
+  channel buf : memory { capacity = 10_000, transactionCapacity = 100 }
+  sink up : avro { to = collector.rpc, batch-size = 100 }
+  lines -> buf -> up
+}
+
+agent collector on "127.0.0.1" {
+  source rpc : avro { bind = "127.0.0.1", port = ${rpc} }
+  channel mem : memory { capacity = 10_000, transactionCapacity = 100 }
+  sink drop : null
+  rpc -> mem -> drop
+}
+`;
+    const agent = await start(flow, dir, ['--ui-port', '0', '--monitor-port', '0']);
+    const { page, outside, errors } = await open(browser, agent.ui, { width: 1400, height: 560 });
+    await expect.poll(() => page.locator('#live-status').getAttribute('class'), { timeout: 10_000 }).toBe('live');
+    expect(await page.locator('[data-agent="edge"]').count()).toBe(1);
+    expect(await page.locator('[data-agent="collector"]').count()).toBe(1);
+
+    const link = 'edge/sink/up->collector/source/rpc';
+    const rate = async () => parseRate((await page.locator(`.edge-label[data-id="${link}"] text.rate`).textContent()) ?? '') ?? 0;
+    const perSecond = 300;
+    const sending = sendSteadily(lines, perSecond, 8);
+    await expect.poll(rate, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator(`.edge[data-id="${link}"]`).getAttribute('class')).toContain('flowing');
+
+    // The link's figure is the sending sink's EventDrainSuccessCount per second.
+    await new Promise((r) => setTimeout(r, 1500));
+    const drained = async () => ({ at: Date.now(), n: Number((await metricsOf(agent.monitor!))['SINK.edge.up']!.EventDrainSuccessCount) });
+    const a = await drained();
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = await drained();
+    const fromMetrics = (b.n - a.n) / ((b.at - a.at) / 1000);
+    expect(fromMetrics).toBeGreaterThan(perSecond * 0.6);
+    expect(Math.abs((await rate()) - fromMetrics) / fromMetrics).toBeLessThan(0.25);
+    const title = await page.locator(`.edge-label[data-id="${link}"] title`).textContent();
+    expect(title).toMatch(/^EventDrainSuccessCount of sink up: \d+$/);
+    await page.screenshot({ path: join(screenshots, 'live-tiers.png') });
+    await sending;
+    await expect.poll(async () => page.locator(`.edge-label[data-id="${link}"] text.rate`).textContent(), { timeout: 10_000 }).toBe('0 ev/s');
+
+    agent.child.proc.kill('SIGTERM');
+    expect(await agent.child.exited).toBe(0);
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+  }, 90_000);
 });

@@ -1,10 +1,14 @@
 // Real Apache Flume 1.11.0 as a test peer (installed by `bash test/peers/install.sh`; see
 // test/peers/README.md). Agents run as child JVMs on loopback ports and are stopped by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { afterEach, expect } from 'vitest';
+import { freePort } from '../runtime/helpers.js';
+
+export { freePort };
 
 const peerRoot = resolve('test/peers/.cache/flume');
 
@@ -18,13 +22,74 @@ export function flumeClasspath(): string {
   return [join(peerRoot, 'classes'), join(peerRoot, 'lib', '*')].join(delimiter);
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+// ---------------------------------------------------------------------------------------------
+// What a test file against Flume shares
+
+/**
+ * What a test starts, stopped after each test: flowc agents first (so they stop sending), then
+ * Flume's agents, then the temporary folders. Call once at the top of a test file.
+ */
+export function flumeTestScope(prefix: string): {
+  temp(): string;
+  agent<T extends FlumeAgent>(agent: T): T;
+  flow<T extends { stop(): Promise<void> }>(flow: T): T;
+} {
+  const temps: string[] = [];
+  const agents: FlumeAgent[] = [];
+  const flows: { stop(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const f of flows.splice(0)) await f.stop();
+    for (const a of agents.splice(0)) await a.stop(5_000);
+    for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    temp() {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      temps.push(d);
+      return d;
+    },
+    agent: (agent) => (agents.push(agent), agent),
+    flow: (flow) => (flows.push(flow), flow),
+  };
+}
+
+/** Asserts that `numbers` holds each of 0 … n-1 exactly once. */
+export function expectEverySequence(numbers: number[], n: number): void {
+  const seen = new Set(numbers);
+  expect(numbers.length).toBe(n);
+  expect(seen.size).toBe(n);
+  for (let i = 0; i < n; i++) if (!seen.has(i)) throw new Error(`sequence ${i} is missing`);
+}
+
+/** The properties of a Flume collector `col`: source r1 of `type` on `port` → memory → file_roll into `out`. */
+export function fileRollCollector(o: { type: string; port: number; out: string; source?: Record<string, string>; capacity?: number }): string {
+  return (
+    [
+      'col.sources = r1',
+      'col.channels = c1',
+      'col.sinks = k1',
+      `col.sources.r1.type = ${o.type}`,
+      'col.sources.r1.bind = 127.0.0.1',
+      `col.sources.r1.port = ${o.port}`,
+      'col.sources.r1.channels = c1',
+      ...Object.entries(o.source ?? {}).map(([k, v]) => `col.sources.r1.${k} = ${v}`),
+      'col.channels.c1.type = memory',
+      `col.channels.c1.capacity = ${o.capacity ?? 100_000}`,
+      'col.channels.c1.transactionCapacity = 1000',
+      'col.sinks.k1.type = file_roll',
+      `col.sinks.k1.sink.directory = ${o.out}`,
+      'col.sinks.k1.sink.rollInterval = 0',
+      'col.sinks.k1.sink.batchSize = 1000',
+      'col.sinks.k1.channel = c1',
+    ].join('\n') + '\n'
+  );
+}
+
+/** Every non-empty line of every file in `dir` (what a file_roll sink wrote). */
+export function rolledLines(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+    .filter(Boolean);
 }
 
 // ---------------------------------------------------------------------------------------------
