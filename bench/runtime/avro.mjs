@@ -43,7 +43,7 @@ function lines(stream) {
 }
 
 /** Runs RpcLoad to completion against 127.0.0.1:port; resolves with its JSON report. */
-async function rpcLoad(port, events, batch) {
+export async function rpcLoad(port, events, batch) {
   const p = spawnTracked('java', [...JVM, '-cp', classpath(), 'flowc.peers.RpcLoad', '--port', String(port), '--events', String(events), '--batch', String(batch), '--body-size', String(BODY), '--request-timeout', '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = lines(p.proc.stdout);
   const code = await new Promise((r) => p.proc.once('exit', r));
@@ -60,7 +60,7 @@ async function getJson(port, path) {
 }
 
 /** Apache Flume 1.11 running `props` with HTTP monitoring; resolves once /metrics and `port` answer. */
-async function startFlume(dir, props, port) {
+export async function startFlume(dir, props, port) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'flume.properties'), props);
   writeFileSync(
