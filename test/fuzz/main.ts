@@ -4,6 +4,10 @@
 //                   [--jobs J] [--budget MS] [--out DIR] [--json FILE]
 //   npm run fuzz -- --target flow --replay fuzz-failures/flow-seed1-123.flow
 //
+// --budget is the CPU time one input of flow or import may take (its worker thread's, read from
+// /proc on Linux; wall time elsewhere) before it counts as a hang; ten budgets of wall time
+// also count as one.
+//
 // FUZZ_COUNT and FUZZ_SEED stand for --count and --seed. Each failing input is written to the
 // output folder (default fuzz-failures/) with a .report.txt beside it that says how to replay it.
 // Exit code: 0 when no target found anything, 1 otherwise, 2 on a usage mistake.
@@ -74,7 +78,7 @@ const budgetMs = wholeNumber('--budget', values.budget, 10_000);
 const heapMb = wholeNumber('--heap', values.heap, 1024);
 const outDir = values.out ?? 'fuzz-failures';
 
-process.stdout.write(`fuzz: ${targets.join(', ')}; ${count} inputs each from #${start}; seed ${seed}; ${jobs} job(s); budget ${budgetMs} ms per input\n`);
+process.stdout.write(`fuzz: ${targets.join(', ')}; ${count} inputs each from #${start}; seed ${seed}; ${jobs} job(s); budget ${budgetMs} ms of CPU time per input\n`);
 const summaries: TargetSummary[] = [];
 for (const target of targets) {
   let lastShown = performance.now();

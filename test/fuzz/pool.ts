@@ -1,10 +1,14 @@
 // Runs an in-process target in worker threads and watches them: an input that runs past the
 // time budget is a hang (the worker is stopped and a new one goes on after it), one that
 // exceeds the heap limit is a memory blow-up. Each worker takes a contiguous share of indexes.
+// The budget is CPU time of the worker's thread (on Linux), so that the load of other jobs on a
+// shared machine does not count; a wall-clock limit of WALL_FACTOR budgets still stops an input
+// that waits without computing.
 import { Worker } from 'node:worker_threads';
 import { Findings } from './findings.js';
 import { Rng } from './rng.js';
 import { loadTarget } from './targets.js';
+import { threadCpuMs } from './thread-cpu.js';
 import type { TargetSummary } from './target.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
@@ -14,13 +18,16 @@ export interface PoolOptions {
   start: number;
   count: number;
   jobs: number;
-  /** Time one input may take before it counts as a hang. */
+  /** CPU time (wall time where the thread's CPU time cannot be read) one input may take before it counts as a hang. */
   budgetMs: number;
   /** Heap one worker may use before an input counts as a memory blow-up. */
   heapMb: number;
   outDir: string;
   progress?: (done: number) => void;
 }
+
+/** How many budgets of wall time an input may take, whatever its CPU time. */
+const WALL_FACTOR = 10;
 
 export async function runInWorkers(o: PoolOptions): Promise<TargetSummary> {
   const target = loadTarget(o.target);
@@ -29,7 +36,7 @@ export async function runInWorkers(o: PoolOptions): Promise<TargetSummary> {
   const t0 = performance.now();
   const end = o.start + o.count;
   const share = Math.ceil(o.count / o.jobs);
-  let slowest = { ms: 0, index: -1 };
+  const slowest: Slowest = { ms: 0, index: -1, cpuMs: -1, cpuIndex: -1 };
   const lanes: Promise<void>[] = [];
   const done = new Array<number>(o.jobs).fill(0);
   for (let j = 0; j < o.jobs; j++) {
@@ -40,14 +47,26 @@ export async function runInWorkers(o: PoolOptions): Promise<TargetSummary> {
       runLane(from, to, o, findings, inputOf, (n) => {
         done[j] = n;
         o.progress?.(done.reduce((a, b) => a + b, 0));
-      }).then((s) => {
-        if (s.ms > slowest.ms) slowest = s;
-      }),
+      }).then((s) => keepSlowest(slowest, s)),
     );
   }
   await Promise.all(lanes);
   const seconds = (performance.now() - t0) / 1000;
-  return findings.summary(o.count, seconds, [`slowest input: ${slowest.ms.toFixed(0)} ms (#${slowest.index})`, `seeds: ${target.describeSeeds()}`]);
+  const cpuNote = slowest.cpuMs >= 0 ? `; most CPU time: ${slowest.cpuMs.toFixed(0)} ms (#${slowest.cpuIndex}); budget ${o.budgetMs} ms of CPU time` : `; budget ${o.budgetMs} ms of wall time`;
+  return findings.summary(o.count, seconds, [`slowest input: ${slowest.ms.toFixed(0)} ms of wall time (#${slowest.index})${cpuNote}`, `seeds: ${target.describeSeeds()}`]);
+}
+
+interface Slowest {
+  ms: number;
+  index: number;
+  /** -1 when no thread CPU time could be read. */
+  cpuMs: number;
+  cpuIndex: number;
+}
+
+function keepSlowest(into: Slowest, s: Slowest): void {
+  if (s.ms > into.ms) [into.ms, into.index] = [s.ms, s.index];
+  if (s.cpuMs > into.cpuMs) [into.cpuMs, into.cpuIndex] = [s.cpuMs, s.cpuIndex];
 }
 
 /** Inputs [from, to) in one worker after another, each new one after a hang or a blow-up. */
@@ -58,19 +77,18 @@ async function runLane(
   findings: Findings,
   inputOf: (i: number) => string | Buffer,
   progress: (n: number) => void,
-): Promise<{ ms: number; index: number }> {
+): Promise<Slowest> {
   let next = from;
-  let slowest = { ms: 0, index: -1 };
+  const slowest: Slowest = { ms: 0, index: -1, cpuMs: -1, cpuIndex: -1 };
   while (next < to) {
     const outcome = await runWorker(next, to, o, findings, inputOf, progress, from);
     if (outcome.kind === 'done') {
-      if (outcome.slowestMs > slowest.ms) slowest = { ms: outcome.slowestMs, index: outcome.slowestIndex };
+      keepSlowest(slowest, { ms: outcome.slowestMs, index: outcome.slowestIndex, cpuMs: outcome.slowestCpuMs ?? -1, cpuIndex: outcome.slowestCpuIndex });
       break;
     }
     const index = outcome.index;
     if (outcome.kind === 'hang') {
-      findings.add(index, { kind: 'hang', message: `input took longer than ${o.budgetMs} ms` }, inputOf(index));
-      slowest = { ms: Math.max(slowest.ms, o.budgetMs), index };
+      findings.add(index, { kind: 'hang', message: outcome.message }, inputOf(index));
     } else {
       findings.add(index, { kind: outcome.kind, message: outcome.message }, inputOf(index));
     }
@@ -81,9 +99,8 @@ async function runLane(
 }
 
 type WorkerOutcome =
-  | { kind: 'done'; slowestMs: number; slowestIndex: number }
-  | { kind: 'hang'; index: number }
-  | { kind: 'memory' | 'crash'; index: number; message: string };
+  | { kind: 'done'; slowestMs: number; slowestIndex: number; slowestCpuMs?: number; slowestCpuIndex: number }
+  | { kind: 'hang' | 'memory' | 'crash'; index: number; message: string };
 
 function runWorker(
   start: number,
@@ -94,9 +111,10 @@ function runWorker(
   progress: (n: number) => void,
   laneStart: number,
 ): Promise<WorkerOutcome> {
-  const current = new SharedArrayBuffer(4);
+  const current = new SharedArrayBuffer(8);
   const index = new Int32Array(current);
   index[0] = -1;
+  index[1] = -1;
   const job: WorkerJob = { target: o.target, seed: o.seed, start, end, current };
   // The CLI's main thread has V8's default stack (under 1 MB): give the worker no more, so
   // that a recursion too deep for `flowc` is too deep here as well.
@@ -108,6 +126,7 @@ function runWorker(
     let settled = false;
     let seen = -1;
     let since = performance.now();
+    let cpuSince: number | undefined;
     const settle = (outcome: WorkerOutcome) => {
       if (settled) return;
       settled = true;
@@ -117,17 +136,23 @@ function runWorker(
     };
     const watch = setInterval(() => {
       const now = Atomics.load(index, 0);
+      const cpu = threadCpuMs(Atomics.load(index, 1));
       if (now !== seen) {
         seen = now;
         since = performance.now();
+        cpuSince = cpu;
         if (now >= 0) progress(now - laneStart);
-      } else if (now >= 0 && performance.now() - since > o.budgetMs) {
-        settle({ kind: 'hang', index: now });
+      } else if (now >= 0) {
+        const wall = performance.now() - since;
+        const byCpu = cpu !== undefined && cpuSince !== undefined;
+        if (byCpu && cpu - cpuSince! > o.budgetMs) settle({ kind: 'hang', index: now, message: `input took more than ${o.budgetMs} ms of CPU time` });
+        else if (!byCpu && wall > o.budgetMs) settle({ kind: 'hang', index: now, message: `input took longer than ${o.budgetMs} ms` });
+        else if (wall > WALL_FACTOR * o.budgetMs) settle({ kind: 'hang', index: now, message: `input took longer than ${WALL_FACTOR * o.budgetMs} ms of wall time (${WALL_FACTOR} budgets)` });
       }
     }, 100);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'finding') findings.add(m.index, m.finding, inputOf(m.index));
-      else settle({ kind: 'done', slowestMs: m.slowestMs, slowestIndex: m.slowestIndex });
+      else settle({ kind: 'done', slowestMs: m.slowestMs, slowestIndex: m.slowestIndex, ...(m.slowestCpuMs === undefined ? {} : { slowestCpuMs: m.slowestCpuMs }), slowestCpuIndex: m.slowestCpuIndex });
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const at = Math.max(start, Atomics.load(index, 0));
