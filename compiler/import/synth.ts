@@ -44,7 +44,9 @@ export class Synth {
 
   /** Comment lines on consecutive lines of their own; the next statement starts below them. */
   comment(text: string): void {
-    for (const line of text.split('\n')) {
+    // A carriage return ends a .flow line comment, but may be in a key or value (Java's `\r`
+    // escape): written as that escape, so that the rest of the line stays in the comment.
+    for (const line of text.split(/\r?\n/).map((l) => l.replace(/\r/g, '\\r'))) {
       this.newLine();
       this.comments.push({ kind: 'Comment', text: line.length > 0 ? `// ${line}` : '//', block: false, span: this.span() });
     }
