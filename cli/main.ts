@@ -55,4 +55,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Not awaited at the top level, so that the command line bundles as CommonJS (scripts/bundle-cli.mjs).
+void main();

@@ -80,7 +80,7 @@ export abstract class RecoveringParser extends EmbeddedActionsParser {
 
   constructor() {
     // The grammar's own validations (ambiguities, left recursion) run in the tests (FLOWC_VALIDATE_GRAMMAR=1), not at every start.
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: expectationRecorder, skipValidations: process.env.FLOWC_VALIDATE_GRAMMAR !== '1' });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: expectationRecorder, skipValidations: process.env.FLOWC_VALIDATE_GRAMMAR !== '1', traceInitPerf: process.env.FLOWC_TRACE_INIT === '1' });
   }
 
   override reset(): void {

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
-import { flowc } from './helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBundle, flowc } from './helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'flowc-cli-'));
 const noStackTrace = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
@@ -72,20 +72,29 @@ describe('flowc check', () => {
 });
 
 describe('start-up loads only what the command needs', () => {
-  const modulesOf = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', './test/fixtures/trace-modules.mjs', 'bin/flowc.js', ...args], { encoding: 'utf8' });
+  const modulesOf = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const r = spawnSync(process.execPath, ['--import', './test/fixtures/trace-modules.mjs', 'bin/flowc.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
     expect(r.status, r.stderr).toBe(0);
     return r.stderr.split('\n').filter((l) => l.startsWith('module ')).map((l) => l.slice('module '.length));
   };
   const heavy = ['node_modules/lodash-es/', 'node_modules/esbuild/', 'node_modules/elkjs/', 'node_modules/avsc/', 'node_modules/prettier/', 'node_modules/@resvg/'];
 
+  beforeAll(() => ensureCliBundle(), 120_000);
+
   it('--version loads no compiler, parser or runtime', () => {
-    const loaded = modulesOf(['--version']);
-    expect(loaded.filter((u) => /\/dist\/(grammar|compiler|runtime|lsp)\//.test(u) || heavy.some((h) => u.includes(h)))).toEqual([]);
+    for (const env of [{}, { FLOWC_NO_BUNDLE: '1' }]) {
+      const loaded = modulesOf(['--version'], env);
+      expect(loaded.filter((u) => /\/dist\/(grammar|compiler|runtime|lsp)\//.test(u) || heavy.some((h) => u.includes(h)))).toEqual([]);
+    }
   });
 
-  it('check loads the parser from its one-file bundle, and no bundler, layout, runtime or avro library', () => {
+  it('check runs from the one-file bundle: no other module, no bundler, layout, runtime or avro library', () => {
     const loaded = modulesOf(['check', 'examples/quickstart.flow']);
+    expect(loaded.map((u) => u.replace(/^.*\/(bin\/)/, '$1'))).toEqual(['bin/flowc.js']);
+  });
+
+  it('from dist/ (FLOWC_NO_BUNDLE), check loads the parser from its one-file build, and nothing heavy', () => {
+    const loaded = modulesOf(['check', 'examples/quickstart.flow'], { FLOWC_NO_BUNDLE: '1' });
     expect(loaded.some((u) => u.endsWith('node_modules/chevrotain/lib/chevrotain.min.mjs'))).toBe(true);
     expect(loaded.filter((u) => heavy.some((h) => u.includes(h)) || u.includes('node_modules/chevrotain/lib/src/'))).toEqual([]);
   });
