@@ -1,6 +1,6 @@
 // The pipeline in one place: parse → resolve → check. The CLI, the tests and (later) the
 // language server call these; none of them strings the stages together by itself.
-import { parseFlow } from '../grammar/index.js';
+import { parseFlow, type ItemsParser } from '../grammar/index.js';
 import { check } from './check/index.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Program } from './model.js';
@@ -12,8 +12,9 @@ export interface CompileResult {
   errorCount: number;
 }
 
-export function compileText(text: string, path: string): CompileResult {
-  const parsed = parseFlow(text, path);
+/** `parseItems` lets the language server reuse the parse of unchanged parts (grammar/incremental.ts). */
+export function compileText(text: string, path: string, parseItems?: ItemsParser): CompileResult {
+  const parsed = parseFlow(text, path, parseItems);
   const resolved = resolve([parsed.file]);
   for (const agent of resolved.program.agents) {
     const { start, end } = agent.decl.span;

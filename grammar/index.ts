@@ -21,20 +21,43 @@ export const MAX_NESTING = 50;
 /** A file in a bad state (or not a .flow file at all) gets this many syntax errors, no more. */
 export const MAX_SYNTAX_ERRORS = 100;
 
-export function parseFlow(text: string, path: string): ParseResult {
+/** The items of a file and the syntax errors the parser found, described. */
+export interface ItemsParse {
+  items: FlowFile['items'];
+  /** Literal and naming errors, reported while building nodes. */
+  buildDiagnostics: Diagnostic[];
+  /** Chevrotain's syntax errors, then the recovery's problems, each in the order found. */
+  errorDiagnostics: Diagnostic[];
+  problemDiagnostics: Diagnostic[];
+  /** Where the parser gave up, after too many errors. */
+  stoppedAt?: IToken;
+}
+
+/** Parses the tokens of a file into items: the whole file at once, or (incremental.ts) part by part. */
+export type ItemsParser = (tokens: IToken[], lines: LineMap, described: Tokens) => ItemsParse;
+
+/** The parser over the whole token stream: what `flowc` does for every file. */
+export const parseAllItems: ItemsParser = (tokens, lines, described) => {
+  const parsed = flowParser.parse(tokens, lines);
+  const out: ItemsParse = {
+    items: parsed.items,
+    buildDiagnostics: parsed.buildDiagnostics,
+    errorDiagnostics: parsed.errors.map((e) => describeRecognitionError(e, described)),
+    problemDiagnostics: parsed.problems.map((p) => describeProblem(p, described)),
+  };
+  if (parsed.stoppedAt) out.stoppedAt = parsed.stoppedAt;
+  return out;
+};
+
+export function parseFlow(text: string, path: string, parseItems: ItemsParser = parseAllItems): ParseResult {
   const lines = new LineMap(path, text);
   const file: FlowFile = { kind: 'File', path, text, items: [], comments: [], span: lines.span(0, text.length) };
   try {
     const lexed = lexAndLimit(text, lines);
     file.comments = lexed.comments;
-    const parsed = flowParser.parse(lexed.tokens, lines);
+    const parsed = parseItems(lexed.tokens, lines, new Tokens(lexed.tokens, text, lines));
     file.items = parsed.items;
-    const tokens = new Tokens(lexed.tokens, text, lines);
-    const syntax = [
-      ...lexed.diagnostics,
-      ...parsed.errors.map((e) => describeRecognitionError(e, tokens)),
-      ...parsed.problems.map((p) => describeProblem(p, tokens)),
-    ];
+    const syntax = [...lexed.diagnostics, ...parsed.errorDiagnostics, ...parsed.problemDiagnostics];
     const kept = limitSyntaxErrors(syntax.filter((d) => !isConsequenceOfLexing(d, lexed)));
     if (parsed.stoppedAt && kept.length > 0) {
       const line = lines.lineOf(parsed.stoppedAt.startOffset);
@@ -112,3 +135,5 @@ function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
 }
 
 export type { FlowFile } from './ast.js';
+export { LineMap } from './positions.js';
+export { Tokens } from './syntax-errors.js';

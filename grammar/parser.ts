@@ -21,14 +21,43 @@ export interface ParseOutput {
   stoppedAt?: IToken;
 }
 
+/** What a range parse produces; `failures` counts towards the file's limit (GIVE_UP_AFTER). */
+export interface RangeOutput {
+  items: A.TopItem[];
+  buildDiagnostics: Diagnostic[];
+  errors: IRecognitionException[];
+  problems: ParseProblem[];
+  failures: number;
+}
+
 class FlowParser extends RecoveringParser {
   private build = new AstBuilder(new LineMap('', ''));
   /** Kept outside the top rule's result, so that nothing parsed is lost whatever happens. */
   private topItems: A.TopItem[] = [];
+  /** The file's item loop stops at this token index (a range parse, see parseRange). */
+  private stopIndex = Infinity;
 
   constructor() {
     super();
     this.performSelfAnalysis();
+    // When a range parse stops the file's item loop at the end of its range, chevrotain would
+    // take the tokens left for "not all input parsed" and skip them all to reach the end of the
+    // input (its in-repetition recovery). In a whole-file parse that loop only ends at the end.
+    const self = this as unknown as { attemptInRepetitionRecovery: (...args: unknown[]) => void; RULE_STACK_IDX: number };
+    const recover = self.attemptInRepetitionRecovery;
+    self.attemptInRepetitionRecovery = (...args: unknown[]) => {
+      if (self.RULE_STACK_IDX === 0 && this.tokenCursor + 1 === this.stopIndex) return;
+      recover.apply(this, args);
+    };
+  }
+
+  /** The index of the last token consumed: chevrotain's own cursor, which its typings leave out. */
+  private get tokenCursor(): number {
+    return (this as unknown as { currIdx: number }).currIdx;
+  }
+
+  private set tokenCursor(index: number) {
+    (this as unknown as { currIdx: number }).currIdx = index;
   }
 
   parse(tokens: IToken[], lines: LineMap): ParseOutput {
@@ -53,13 +82,47 @@ class FlowParser extends RecoveringParser {
     }
   }
 
+  /**
+   * Parses the top-level items among `tokens[from, to)` exactly as a parse of the whole file
+   * would, provided the item loop of the file is what reaches `to` (see incremental.ts): the
+   * parser sees up to `context` tokens on either side, for its look-ahead and look-behind.
+   * Undefined when that does not hold (an item ran past `to`) or the parser gave up: the
+   * caller then parses the whole file.
+   */
+  parseRange(tokens: IToken[], lines: LineMap, from: number, to: number, context: number): RangeOutput | undefined {
+    const lo = Math.max(0, from - context);
+    const hi = Math.min(tokens.length, to + context);
+    this.text = lines.text;
+    this.build = new AstBuilder(lines);
+    this.input = tokens.slice(lo, hi);
+    this.tokenCursor = from - lo - 1; // start at `from`, with the tokens before it as LA(0), LA(-1)...
+    this.stopIndex = to - lo;
+    this.topItems = [];
+    try {
+      this.file();
+      if (this.tokenCursor + 1 !== this.stopIndex) return undefined;
+      // The loop stopped before the end of the input on purpose; that is not an error here.
+      const errors = this.errors.filter((e) => e.name !== 'NotAllInputParsedException');
+      return { items: this.topItems, buildDiagnostics: this.build.diagnostics, errors, problems: this.problems, failures: this.failureCount };
+    } catch (e) {
+      if (e instanceof GiveUp) return undefined;
+      throw e;
+    } finally {
+      this.input = [];
+      this.topItems = [];
+      this.stopIndex = Infinity;
+    }
+  }
+
   // ---- Grammar ----------------------------------------------------------------------------
   // Each rule returns its node, or undefined when a part is missing after recovery.
 
   // File = { LetDecl | AgentDecl }. The only rule that keeps chevrotain's re-sync: the
   // outermost rule must always come back.
   file = this.RULE('file', () => {
-    this.MANY(() =>
+    this.MANY({
+      GATE: () => this.tokenCursor + 1 < this.stopIndex,
+      DEF: () =>
       this.OR({
         // One token decides: an item that starts right but goes wrong must be parsed as that
         // item, to be reported as such. The stray alternative takes any token; it comes last.
@@ -71,7 +134,7 @@ class FlowParser extends RecoveringParser {
           { ALT: () => this.stray('file') },
         ],
       }),
-    );
+    });
   });
 
   // Names Flume allows but identifiers cannot spell (`<Agent>`, `my agent`) are quoted.

@@ -26,6 +26,8 @@ export class LineMap {
 
   /** The line of the last lookup: nodes are built in file order, so the next is usually close. */
   private hint = 0;
+  /** When set, every position made is also added here (the incremental parser moves them later). */
+  recorder: Position[] | undefined;
 
   position(offset: number): Position {
     const at = offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
@@ -35,7 +37,9 @@ export class LineMap {
       line = this.search(at);
       this.hint = line;
     }
-    return { line: line + 1, col: at - starts[line]! + 1, offset: at };
+    const position = { line: line + 1, col: at - starts[line]! + 1, offset: at };
+    this.recorder?.push(position);
+    return position;
   }
 
   /** The 0-based index of the line holding `offset`. */

@@ -78,6 +78,11 @@ export abstract class RecoveringParser extends EmbeddedActionsParser {
   protected text = '';
   private failures = 0;
 
+  /** How many items failed so far in this parse. */
+  protected get failureCount(): number {
+    return this.failures;
+  }
+
   constructor() {
     // The grammar's own validations (ambiguities, left recursion) run in the tests (FLOWC_VALIDATE_GRAMMAR=1), not at every start.
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: expectationRecorder, skipValidations: process.env.FLOWC_VALIDATE_GRAMMAR !== '1', traceInitPerf: process.env.FLOWC_TRACE_INIT === '1' });

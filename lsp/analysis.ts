@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowFile } from '../grammar/ast.js';
+import { IncrementalParser } from '../grammar/incremental.js';
 import { compileText, type CompileResult } from '../compiler/program.js';
 import { buildNameIndex, type NameIndex } from './names.js';
 
@@ -25,9 +26,10 @@ export function pathOf(uri: string): string {
   }
 }
 
-export function analyze(document: TextDocument): Analysis {
+/** `parser` keeps the parse of the document's previous version, to reuse what an edit left unchanged. */
+export function analyze(document: TextDocument, parser?: IncrementalParser): Analysis {
   const path = pathOf(document.uri);
-  const result = compileText(document.getText(), path);
+  const result = compileText(document.getText(), path, parser?.items);
   const file = result.program.files[0]!;
   let names: NameIndex | undefined;
   return {
@@ -46,11 +48,13 @@ export function analyze(document: TextDocument): Analysis {
 export class Workspace {
   private readonly documents = new Map<string, TextDocument>();
   private readonly analyses = new Map<string, Analysis>();
+  private readonly parsers = new Map<string, IncrementalParser>();
 
   open(uri: string, version: number, text: string): TextDocument {
     const document = TextDocument.create(uri, 'flow', version, text);
     this.documents.set(uri, document);
     this.analyses.delete(uri);
+    this.parsers.set(uri, new IncrementalParser());
     return document;
   }
 
@@ -66,6 +70,7 @@ export class Workspace {
   close(uri: string): void {
     this.documents.delete(uri);
     this.analyses.delete(uri);
+    this.parsers.delete(uri);
   }
 
   document(uri: string): TextDocument | undefined {
@@ -77,7 +82,7 @@ export class Workspace {
     if (!document) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.document === document) return cached;
-    const fresh = analyze(document);
+    const fresh = analyze(document, this.parsers.get(uri));
     this.analyses.set(uri, fresh);
     return fresh;
   }

@@ -154,8 +154,7 @@ function unknownProperty(c: Component, spec: ComponentSpec, key: string, span: D
       help: [`Flume's user guide says \`${key}\`, but its code reads \`${byGuideName.name}\`; rename it`],
     };
   }
-  const names = spec.properties.map((p) => p.name).filter((n) => !n.includes('<') && !n.endsWith('*'));
-  const guess = suggest(key, names) ?? suggestPattern(key, spec.properties);
+  const guess = guessProperty(spec, key);
   const d: Diagnostic = {
     severity: 'warning',
     code: 'FLOW021',
@@ -166,6 +165,23 @@ function unknownProperty(c: Component, spec: ComponentSpec, key: string, span: D
   };
   if (guess) d.help = [`did you mean \`${guess}\`?`];
   return d;
+}
+
+/**
+ * The did-you-mean for an unknown key of a kind, remembered: while a file is edited, the same
+ * mistakes are checked again at every keystroke, and each search compares against every property.
+ */
+const guesses = new WeakMap<ComponentSpec, Map<string, string | undefined>>();
+
+function guessProperty(spec: ComponentSpec, key: string): string | undefined {
+  let known = guesses.get(spec);
+  if (!known) guesses.set(spec, (known = new Map()));
+  if (known.has(key)) return known.get(key);
+  const names = spec.properties.map((p) => p.name).filter((n) => !n.includes('<') && !n.endsWith('*'));
+  const guess = suggest(key, names) ?? suggestPattern(key, spec.properties);
+  // Bounded, so that a file of generated keys cannot grow it without end.
+  if (known.size < 10_000) known.set(key, guess);
+  return guess;
 }
 
 /** For keys like `hdfs.rolInterval`, suggest within the same prefix. */

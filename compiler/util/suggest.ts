@@ -1,26 +1,31 @@
 // "Did you mean ...?" for names, kinds, properties and enum values.
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transpositions). It keeps only
+ * the three rows the recurrence reads: a file full of typos asks for thousands of these.
+ */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => {
-    const row = new Array<number>(cols).fill(0);
+  let before = new Int32Array(cols); // row i - 2
+  let previous = new Int32Array(cols); // row i - 1
+  let row = new Int32Array(cols); // row i
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
     row[0] = i;
-    return row;
-  });
-  for (let j = 0; j < cols; j++) d[0]![j] = j;
-  for (let i = 1; i < rows; i++) {
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = best;
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) best = Math.min(best, before[j - 2]! + 1);
+      row[j] = best;
     }
+    const spare = before;
+    before = previous;
+    previous = row;
+    row = spare;
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }
 
 /**
