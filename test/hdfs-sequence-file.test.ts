@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flumeClasspath } from './helpers/flume.js';
 import { hdfsReadSequenceFile, startMiniDfs, type MiniDfs } from './helpers/hdfs.js';
-import { FlumeSequenceFile, SequenceKeyError, vint, type SequenceWriteFormat } from '../runtime/lib/sequence-file.js';
+import { inflateSync } from 'node:zlib';
+import { FlumeSequenceFile, SequenceKeyError, vint, type SequenceCodec, type SequenceWriteFormat } from '../runtime/lib/sequence-file.js';
 import { WebHdfsClient } from '../runtime/lib/webhdfs.js';
 
 interface TestEvent {
@@ -38,12 +39,14 @@ function batches(): TestEvent[][] {
   // Many small events: sync markers every ~2000 bytes inside a batch.
   out.push(Array.from({ length: 500 }, (_, i) => ev(String(1_700_000_000_000 + i), Buffer.from(`line ${i} ${'x'.repeat(i % 40)}`))));
   out.push([]); // an empty batch syncs nothing
+  // 1.2 MB in one batch: a compressed file closes a block at 1,000,000 buffered bytes.
+  out.push(Array.from({ length: 20 }, (_, i) => ev(String(1_800_000_000_000 + i), Buffer.alloc(60_000, 0x30 + (i % 10)))));
   out.push([ev('7', Buffer.from('last'))]);
   return out;
 }
 
-function ours(format: SequenceWriteFormat, marker?: Buffer): { chunks: Buffer[][]; marker: Buffer } {
-  const file = new FlumeSequenceFile(format, marker ? { syncMarker: marker } : {}, () => NOW);
+function ours(format: SequenceWriteFormat, marker?: Buffer, codec?: SequenceCodec): { chunks: Buffer[][]; marker: Buffer } {
+  const file = new FlumeSequenceFile(format, { ...(marker ? { syncMarker: marker } : {}), codec }, () => NOW);
   const chunks: Buffer[][] = [[file.header()]];
   for (const batch of batches()) {
     const part: Buffer[] = [];
@@ -51,17 +54,46 @@ function ours(format: SequenceWriteFormat, marker?: Buffer): { chunks: Buffer[][
     part.push(...file.sync());
     chunks.push(part);
   }
+  chunks.push(file.close());
   return { chunks, marker: file.syncMarker };
 }
 
-function flumes(format: SequenceWriteFormat, dir: string): Buffer {
-  const file = join(dir, `flume-${format}.seq`);
+function flumes(format: SequenceWriteFormat, dir: string, codec?: SequenceCodec): Buffer {
+  const file = join(dir, `flume-${format}-${codec ?? 'none'}.seq`);
   const input = batches()
     .map((b) => [...b.map((e) => `E ${e.headers['timestamp'] ?? '-'} ${e.body.toString('base64')}`), 'S'].join('\n'))
     .join('\n');
-  const r = spawnSync('java', ['-Xmx256m', '-cp', flumeClasspath(), 'flowc.peers.SequenceFileWrite', file, format], { input: `${input}\n`, encoding: 'utf8' });
+  const r = spawnSync('java', ['-Xmx256m', '-cp', flumeClasspath(), 'flowc.peers.SequenceFileWrite', file, format, ...(codec ? [codec] : [])], { input: `${input}\n`, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return readFileSync(file);
+}
+
+/** The blocks of a block-compressed SequenceFile: record count and the four inflated buffers. */
+function blocks(file: Buffer, from: number, marker: Buffer): { count: number; buffers: Buffer[] }[] {
+  const out: { count: number; buffers: Buffer[] }[] = [];
+  let at = from;
+  const readVint = () => {
+    const first = file.readInt8(at++);
+    if (first >= -112) return first;
+    const n = first < -120 ? -(first + 120) : -(first + 112);
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + file[at++]!;
+    return first < -120 ? -v - 1 : v;
+  };
+  while (at < file.length) {
+    expect(file.readInt32BE(at)).toBe(-1);
+    expect(file.subarray(at + 4, at + 20).equals(marker)).toBe(true);
+    at += 20;
+    const count = readVint();
+    const buffers: Buffer[] = [];
+    for (let k = 0; k < 4; k++) {
+      const len = readVint();
+      buffers.push(inflateSync(file.subarray(at, at + len)));
+      at += len;
+    }
+    out.push({ count, buffers });
+  }
+  return out;
 }
 
 describe("SequenceFile writer: Flume's bytes", () => {
@@ -83,6 +115,29 @@ describe("SequenceFile writer: Flume's bytes", () => {
       Buffer.from(mine.subarray(clockKey, clockKey + 8)).copy(theirs, clockKey);
       expect(mine.length).toBe(theirs.length);
       expect(mine.equals(theirs)).toBe(true);
+    }, 60_000);
+  }
+
+  for (const codec of ['default', 'deflate'] as const) {
+    it(`writes the blocks Flume writes with hdfs.codeC = ${codec} (block compression)`, () => {
+      const theirs = flumes('Writable', dir, codec);
+      const headerLength = Buffer.concat(ours('Writable', undefined, codec).chunks[0]!).length;
+      const marker = Buffer.from(theirs.subarray(headerLength - 16, headerLength));
+      const mine = Buffer.concat(ours('Writable', marker, codec).chunks.flat());
+      expect(mine.subarray(0, headerLength).equals(theirs.subarray(0, headerLength))).toBe(true);
+      // Same blocks (record counts, and each buffer once inflated) where Flume put them; the
+      // compressed bytes may differ between Java's zlib and Node's.
+      const a = blocks(mine, headerLength, marker);
+      const b = blocks(theirs, headerLength, marker);
+      expect(a.map((x) => x.count)).toEqual(b.map((x) => x.count));
+      expect(a.length).toBeGreaterThan(5);
+      const clockBlock = b.findIndex((x) => x.buffers[3]!.includes(Buffer.from('no timestamp: the clock')));
+      for (const [i, x] of a.entries()) {
+        for (const k of [0, 1, 2, 3]) {
+          if (i === clockBlock && k === 1) continue; // the keys of that block hold each writer's clock
+          expect(x.buffers[k]!.equals(b[i]!.buffers[k]!), `block ${i} buffer ${k}`).toBe(true);
+        }
+      }
     }, 60_000);
   }
 
@@ -127,19 +182,19 @@ describe('SequenceFile on a real HDFS, read by Hadoop', () => {
     await dfs?.stop();
   }, 60_000);
 
-  for (const format of ['Writable', 'Text'] as const) {
-    it(`SequenceFile.Reader reads every key and value (writeFormat ${format})`, async () => {
-      const path = `/seq/${format}/FlumeData.1.tmp`;
-      const { chunks } = ours(format);
+  for (const [format, codec] of [['Writable', undefined], ['Text', undefined], ['Writable', 'default'], ['Text', 'deflate'], ['Writable', 'gzip']] as const) {
+    it(`SequenceFile.Reader reads every key and value (writeFormat ${format}, codec ${codec ?? 'none'})`, async () => {
+      const path = `/seq/${format}-${codec ?? 'none'}/FlumeData.1.tmp`;
+      const { chunks } = ours(format, undefined, codec);
       await client.create(path, chunks[0]!);
       for (const part of chunks.slice(1)) if (part.length > 0) await client.append(path, part);
       const read = await hdfsReadSequenceFile(dfs, path);
       expect(read).toMatchObject({
         keyClass: 'org.apache.hadoop.io.LongWritable',
         valueClass: format === 'Text' ? 'org.apache.hadoop.io.Text' : 'org.apache.hadoop.io.BytesWritable',
-        compressed: false,
-        blockCompressed: false,
-        codec: null,
+        compressed: codec !== undefined,
+        blockCompressed: codec !== undefined,
+        codec: codec === undefined ? null : `org.apache.hadoop.io.compress.${{ default: 'DefaultCodec', deflate: 'DeflateCodec', gzip: 'GzipCodec' }[codec]}`,
         metadata: {},
       });
       const events = batches().flat();

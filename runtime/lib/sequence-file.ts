@@ -16,8 +16,14 @@
 // there is none; the value the body as a BytesWritable (int length + bytes) or a Text (vint
 // length + the body's bytes, untouched).
 //
-// Compressed SequenceFiles (record or block compression) are not written here.
+// With a codec (Flume's hdfs.codeC on a SequenceFile) Flume writes BLOCK compression: records
+// are buffered until the keys and values pass 1,000,000 bytes (io.seqfile.compress.blocksize)
+// or until sync(); a block is the sync marker, a vint record count, then four buffers, each a
+// vint length and that buffer compressed on its own: the keys' vint lengths, the keys, the
+// values' vint lengths, the values. The header names the codec class. Codecs written here:
+// DefaultCodec and DeflateCodec (zlib streams) and GzipCodec (gzip members).
 import { createHash, randomBytes } from 'node:crypto';
+import { deflateSync, gzipSync } from 'node:zlib';
 
 export const LONG_WRITABLE = 'org.apache.hadoop.io.LongWritable';
 export const BYTES_WRITABLE = 'org.apache.hadoop.io.BytesWritable';
@@ -30,6 +36,17 @@ const SYNC_HASH_SIZE = 16;
 
 export type SequenceWriteFormat = 'Writable' | 'Text';
 
+/** Hadoop codecs a block-compressed SequenceFile is written with, by Flume's hdfs.codeC name. */
+export const SEQUENCE_CODECS = {
+  default: { className: 'org.apache.hadoop.io.compress.DefaultCodec', compress: (b: Buffer) => deflateSync(b) },
+  deflate: { className: 'org.apache.hadoop.io.compress.DeflateCodec', compress: (b: Buffer) => deflateSync(b) },
+  gzip: { className: 'org.apache.hadoop.io.compress.GzipCodec', compress: (b: Buffer) => gzipSync(b) },
+} as const;
+export type SequenceCodec = keyof typeof SEQUENCE_CODECS;
+
+/** io.seqfile.compress.blocksize: buffered key and value bytes that end a compressed block. */
+export const COMPRESSION_BLOCK_SIZE = 1_000_000;
+
 export interface SequenceFileOptions {
   keyClass?: string;
   valueClass?: string;
@@ -37,6 +54,8 @@ export interface SequenceFileOptions {
   metadata?: ReadonlyArray<readonly [string, string]>;
   /** The file's sync marker (16 bytes); random by default, as Hadoop's (an MD5 of a UID and the time). */
   syncMarker?: Buffer;
+  /** Block compression with this codec (what Flume writes when hdfs.codeC is set); none by default. */
+  codec?: SequenceCodec | undefined;
 }
 
 /**
@@ -68,7 +87,7 @@ export class SequenceFileWriter {
       Buffer.from([0x53, 0x45, 0x51, 6]),
       textBytes(this.options.keyClass ?? LONG_WRITABLE),
       textBytes(this.options.valueClass ?? BYTES_WRITABLE),
-      Buffer.from([0, 0]), // not compressed, not block-compressed
+      ...(this.options.codec ? [Buffer.from([1, 1]), textBytes(SEQUENCE_CODECS[this.options.codec].className)] : [Buffer.from([0, 0])]),
       int32((this.options.metadata ?? []).length),
       ...(this.options.metadata ?? []).flatMap(([k, v]) => [textBytes(k), textBytes(v)]),
       this.syncMarker,
@@ -78,9 +97,22 @@ export class SequenceFileWriter {
     return out;
   }
 
-  /** One record: serialized key and value (e.g. longWritable(ts), bytesWritable(body)). */
+  /**
+   * One record: serialized key and value (e.g. longWritable(ts), bytesWritable(body)). With a
+   * codec the record is buffered, and the chunks of a whole block come out once it is full.
+   */
   append(key: Buffer, value: Buffer): Buffer[] {
     if (!this.started) throw new Error('SequenceFile record before the header');
+    if (this.options.codec) {
+      const b = this.block;
+      b.keyLengths.push(vint(key.length));
+      b.keys.push(key);
+      b.valueLengths.push(vint(value.length));
+      b.values.push(value);
+      b.count++;
+      b.bytes += key.length + value.length;
+      return b.bytes >= COMPRESSION_BLOCK_SIZE ? this.sync() : [];
+    }
     const out: Buffer[] = [];
     if (this.pos >= this.lastSyncPos + SYNC_INTERVAL) out.push(this.syncBytes());
     const lengths = Buffer.allocUnsafe(8);
@@ -91,10 +123,40 @@ export class SequenceFileWriter {
     return out;
   }
 
-  /** A sync marker unless one was just written (what Flume does at the end of each batch). */
+  /**
+   * A sync marker unless one was just written (what Flume does at the end of each batch); with a
+   * codec, the buffered records as one block (nothing when none are buffered).
+   */
   sync(): Buffer[] {
+    if (this.options.codec) return this.flushBlock();
     if (this.lastSyncPos === this.pos) return [];
     return [this.syncBytes()];
+  }
+
+  /** What closing the file adds: the last block of a compressed file, nothing otherwise. */
+  close(): Buffer[] {
+    return this.options.codec ? this.flushBlock() : [];
+  }
+
+  private block = { count: 0, bytes: 0, keyLengths: [] as Buffer[], keys: [] as Buffer[], valueLengths: [] as Buffer[], values: [] as Buffer[] };
+
+  private flushBlock(): Buffer[] {
+    const b = this.block;
+    if (b.count === 0) return [];
+    const compress = SEQUENCE_CODECS[this.options.codec!].compress;
+    const out: Buffer[] = [];
+    if (this.lastSyncPos !== this.pos) out.push(this.syncBytes());
+    const count = vint(b.count);
+    out.push(count);
+    this.pos += count.length;
+    for (const part of [b.keyLengths, b.keys, b.valueLengths, b.values]) {
+      const compressed = compress(Buffer.concat(part));
+      const length = vint(compressed.length);
+      out.push(length, compressed);
+      this.pos += length.length + compressed.length;
+    }
+    this.block = { count: 0, bytes: 0, keyLengths: [], keys: [], valueLengths: [], values: [] };
+    return out;
   }
 
   private syncBytes(): Buffer {
@@ -140,6 +202,11 @@ export class FlumeSequenceFile {
 
   sync(): Buffer[] {
     return this.writer.sync();
+  }
+
+  /** The last chunks before the file is closed (a compressed file's last block). */
+  close(): Buffer[] {
+    return this.writer.close();
   }
 }
 

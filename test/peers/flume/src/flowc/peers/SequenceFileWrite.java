@@ -10,11 +10,17 @@ import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.event.EventBuilder;
 import org.apache.flume.sink.hdfs.HDFSSequenceFile;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.SequenceFile;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
  * Writes a SequenceFile with Flume's own HDFSSequenceFile writer (what the hdfs sink uses for
  * hdfs.fileType = SequenceFile), so tests compare flowc's bytes with Flume's.
- * Usage: SequenceFileWrite FILE WRITEFORMAT   (FILE a local path, WRITEFORMAT Writable or Text)
+ * Usage: SequenceFileWrite FILE WRITEFORMAT [CODEC]   (FILE a local path, WRITEFORMAT Writable or
+ * Text; CODEC a Hadoop codec name such as default or gzip: block compression, as the sink
+ * writes with hdfs.codeC)
  * stdin, one command a line: `E <timestamp or -> <base64 body>` appends an event (with that
  * `timestamp` header, or none); `S` syncs, as the sink does after each batch. EOF closes the file.
  */
@@ -24,7 +30,13 @@ public final class SequenceFileWrite {
     Context context = new Context();
     context.put("hdfs.writeFormat", args[1]);
     writer.configure(context);
-    writer.open("file://" + args[0]);
+    if (args.length > 2) {
+      CompressionCodec codec = new CompressionCodecFactory(new Configuration()).getCodecByName(args[2]);
+      if (codec == null) throw new IllegalArgumentException("unknown codec " + args[2]);
+      writer.open("file://" + args[0], codec, SequenceFile.CompressionType.BLOCK);
+    } else {
+      writer.open("file://" + args[0]);
+    }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       if (line.equals("S")) {
