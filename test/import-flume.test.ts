@@ -239,6 +239,67 @@ describe('agents Flume runs nothing of', () => {
   });
 });
 
+describe('a sink group without `processor.type`', () => {
+  // Flume 1.11's SinkProcessorFactory fails on a missing type (the user guide's "default" is not
+  // applied): the group and its sinks are removed at start. Their channel was connected when the
+  // sinks were built, so Flume keeps it open with nothing running on it (a file channel keeps
+  // its directories and the events in them). A .flow cannot declare such a channel: Flume
+  // removes a channel with nothing connected. The import says so at the channel's line.
+  const group = (agent: string[]) => [
+    ...agent,
+    'a1.channels.c2.type = file',
+    'a1.channels.c2.checkpointDir = /tmp/flowc-cp',
+    'a1.channels.c2.dataDirs = /tmp/flowc-data',
+    'a1.sinks.k1.type = logger',
+    'a1.sinks.k1.channel = c2',
+    'a1.sinks.k2.type = logger',
+    'a1.sinks.k2.channel = c2',
+    'a1.sinkgroups.g1.sinks = k1 k2',
+    'a1.sinkgroups.g1.processor.priority.k1 = 10',
+  ];
+
+  it('Flume keeps the channel of the failed group\'s sinks; import reports both at their lines and keeps everything else', slow, () => {
+    const [beside, alone] = importRoundTrips(
+      [
+        group([
+          'a1.sources = r1',
+          'a1.channels = c1 c2',
+          'a1.sinks = k0 k1 k2',
+          'a1.sinkgroups = g1',
+          'a1.sources.r1.type = netcat',
+          'a1.sources.r1.bind = 127.0.0.1',
+          'a1.sources.r1.port = 44444',
+          'a1.sources.r1.channels = c1',
+          'a1.channels.c1.type = memory',
+          'a1.sinks.k0.type = logger',
+          'a1.sinks.k0.channel = c1',
+        ]),
+        group(['a1.channels = c2', 'a1.sinks = k1 k2', 'a1.sinkgroups = g1']),
+      ].map((lines, i) => {
+        const file = join(mkdtempSync(join(tmpdir(), 'flowc-group-')), `${i}.properties`);
+        writeFileSync(file, `${lines.join('\n')}\n`);
+        return file;
+      }),
+    );
+
+    // Beside a working flow: Flume runs r1 -> c1 -> k0, and c2 with nothing on it.
+    const a = beside!.agents[0]!;
+    expect(Object.keys(a.before!.channels).sort()).toEqual(['c1', 'c2']);
+    expect(a.before!.sinks.k1).toBeUndefined();
+    expect(a.before!.groups).toEqual({});
+    expect(beside!.importErrors).toContainEqual(expect.stringMatching(/^FLOW166 \d+:1 sink group `g1` has no `processor.type`/));
+    expect(beside!.importWarnings).toContainEqual(expect.stringMatching(/^FLOW173 12:1 channel `c2` .*group `g1`/));
+    expect(beside!.compileErrors).toEqual([]);
+    const { c2: _kept, ...others } = a.before!.channels;
+    expect(a.after).toEqual({ ...a.before!, channels: others });
+
+    // Alone: Flume runs an agent of one file channel; after import nothing of it runs.
+    const b = alone!.agents[0]!;
+    expect(b.before).toEqual({ sources: {}, channels: { c2: { class: 'org.apache.flume.channel.file.FileChannel', props: { checkpointDir: '/tmp/flowc-cp', dataDirs: '/tmp/flowc-data' } } }, sinks: {}, groups: {} });
+    expect(alone!.importWarnings).toContainEqual(expect.stringMatching(/^FLOW173 4:1 channel `c2` /));
+  });
+});
+
 describe('file encoding', () => {
   it('UTF-8 text, which Flume reads as ISO-8859-1: import warns, and the build makes Flume read what was meant', slow, () => {
     const lines = [

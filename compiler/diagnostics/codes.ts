@@ -100,6 +100,7 @@ export const diagnosticCodes: Readonly<Record<string, CodeInfo>> = {
   FLOW170: { severity: 'error', meaning: 'a batch size above the channel\'s transactionCapacity: removed at start' },
   FLOW171: { severity: 'warning', meaning: 'a channel with nothing connected: removed at start' },
   FLOW172: { severity: 'error', meaning: 'a grouped sink that failed at start: Flume runs nothing of the agent' },
+  FLOW173: { severity: 'warning', meaning: 'a channel whose sinks all went with a failed group: Flume keeps it with nothing on it, a .flow cannot' },
   FLOW180: { severity: 'warning', meaning: 'a `${f[\'key\']}` placeholder with no active config filter `f`' },
 };
 

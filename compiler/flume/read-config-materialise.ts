@@ -86,6 +86,7 @@ export function materialise(c: AgentCheck, channelSet: Set<string>): void {
     }
     checkProcessor(c, g);
   }
+  keptWithNothingOn(c, channels, connected);
   for (const ch of channels) {
     if (!ch.active || connected.has(ch.name)) continue;
     c.drop(ch, 'no source or sink is connected to it');
@@ -99,6 +100,38 @@ export function materialise(c: AgentCheck, channelSet: Set<string>): void {
   // comparison that is the same as no agent.
   const runs = [c.agent.sources, c.agent.channels, c.agent.sinks].some((list) => list.some((u) => u.active));
   if (!runs) c.dropAgent('none of its components survives start-up');
+}
+
+/**
+ * A channel whose sinks were all built and then removed with a group that failed (its
+ * processor): AbstractConfigurationProvider counted them as connected when it built them, so it
+ * keeps the channel open, with nothing putting into it or taking from it. A file channel keeps
+ * its directories locked and the events in them. Nothing in a .flow can say that (Flume removes
+ * a channel with nothing connected), so an import loses it: said at the channel's line.
+ */
+function isFileChannel(ch: ConfigComponent): boolean {
+  const r = ch.type === undefined ? undefined : resolveFlumeType('channel', ch.type);
+  return r?.status === 'known' && r.spec.kind === 'file';
+}
+
+function keptWithNothingOn(c: AgentCheck, channels: ConfigComponent[], connected: Set<string>): void {
+  for (const ch of channels) {
+    if (!ch.active || !connected.has(ch.name)) continue;
+    if (c.agent.sources.some((s) => s.active && (s as ConfigSource).channels.includes(ch.name))) continue;
+    if (c.agent.sinks.some((k) => k.active && (k as ConfigSink).channel === ch.name)) continue;
+    const sinks = c.agent.sinks.filter((k) => (k as ConfigSink).channel === ch.name).map((k) => k.name);
+    const groups = c.agent.sinkgroups.filter((g) => !g.active && g.effectiveSinks.some((n) => sinks.includes(n)));
+    const sinkList = sinks.map((n) => `\`${n}\``).join(', ');
+    const groupList = groups.map((g) => `\`${g.name}\``).join(', ');
+    c.report('warning', 'FLOW173', `channel \`${ch.name}\` runs with nothing on it: its sinks (${sinkList}) went with group ${groupList}, which fails at start, but Flume keeps the channel they were connected to`, c.where(ch, 'channels'), {
+      label: 'kept open, never drained',
+      help: [`give group ${groupList} a \`processor.type\` (see the error on the group), so that its sinks drain \`${ch.name}\``],
+      notes: [
+        'a .flow cannot declare a channel with nothing connected (Flume removes it), so `flowc import` writes it, and after a build Flume removes it',
+        ...(isFileChannel(ch) ? ['Flume keeps such a file channel open: its directories stay locked, and the events in them stay there (on disk, also once it is removed)'] : []),
+      ],
+    });
+  }
 }
 
 function javaInt(value: string | undefined): number | undefined {

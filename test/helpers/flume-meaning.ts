@@ -69,12 +69,15 @@ export interface RoundTrip {
   flow: string;
   /** Errors of the import (the reader's) and of compiling the imported .flow. */
   importErrors: string[];
+  /** Warnings of the import (the reader's), as `CODE line:col message`. */
+  importWarnings: string[];
   compileErrors: string[];
   /** Per agent of the original: what Flume runs from the original, and from import → build. */
   agents: { agent: string; before: AgentMeaning | null; after: AgentMeaning | null; beforeReport: FlumeConfigReport; afterReport?: FlumeConfigReport }[];
 }
 
-const errorsOf = (ds: Diagnostic[]) => ds.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.span ? `${d.span.start.line}:${d.span.start.col} ` : ''}${d.message}`);
+const ofSeverity = (ds: Diagnostic[], severity: Diagnostic['severity']) => ds.filter((d) => d.severity === severity).map((d) => `${d.code} ${d.span ? `${d.span.start.line}:${d.span.start.col} ` : ''}${d.message}`);
+const errorsOf = (ds: Diagnostic[]) => ofSeverity(ds, 'error');
 
 /**
  * Imports each properties file (as `flowc import` does), builds the .flow back to properties
@@ -97,7 +100,7 @@ export function importRoundTrips(files: string[]): RoundTrip[] {
         built.add(basename(e.name, '.properties'));
       }
     }
-    return { file, dir, flow, importErrors: errorsOf(config.diagnostics), compileErrors, agents: config.agents.map((a) => a.name), built };
+    return { file, dir, flow, importErrors: errorsOf(config.diagnostics), importWarnings: ofSeverity(config.diagnostics, 'warning'), compileErrors, agents: config.agents.map((a) => a.name), built };
   });
   const pairs: { file: string; agent: string }[] = [];
   for (const p of prepared) {
@@ -111,6 +114,7 @@ export function importRoundTrips(files: string[]): RoundTrip[] {
   return prepared.map((p) => ({
     flow: p.flow,
     importErrors: p.importErrors,
+    importWarnings: p.importWarnings,
     compileErrors: p.compileErrors,
     agents: p.agents.map((agent) => {
       const beforeReport = reports[at++]!;
