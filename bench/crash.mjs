@@ -120,7 +120,7 @@ class Clients {
 
   async send(first) {
     const events = [];
-    for (let i = first; i < first + this.batch; i++) events.push({ headers: { seq: String(i) }, body: `seq ${i}` });
+    for (let i = first; i < first + this.batch; i++) events.push({ headers: { seq: String(i), timestamp: String(HTTP_TIME_BASE + i * 1000) }, body: `seq ${i}` });
     try {
       const res = await fetch(`http://127.0.0.1:${this.port}/`, {
         method: 'POST',
@@ -174,9 +174,15 @@ const fileChannel = (work) => `channel c : file {
     transactionCapacity = 1000
   }`;
 const fileRollSink = (out) => `sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }`;
-/** The hdfs sink on a local path (or `hdfsPath`, such as hdfs://… on a real HDFS). */
-const hdfsSink = (hdfsPath) => (out) =>
-  `sink files : hdfs { hdfs { path = "${hdfsPath ?? out}", fileType = "DataStream", rollCount = 1000, rollSize = 0, rollInterval = 0, batchSize = 100 } }`;
+/**
+ * The hdfs sink on a local path (or `hdfsPath`, such as hdfs://… on a real HDFS, with `hdfsProps`);
+ * `buckets`: in hourly directories by the events' timestamp header (UTC).
+ */
+const hdfsSink = (hdfsPath, buckets, hdfsProps = '') => (out) =>
+  `sink files : hdfs { hdfs { path = "${hdfsPath ?? out}${buckets ? '/%Y/%m/%d/%H' : ''}", timeZone = "UTC", fileType = "DataStream", rollCount = 1000, rollSize = 0, rollInterval = 0, batchSize = 100${hdfsProps ? `, ${hdfsProps}` : ''} } }`;
+/** The http scenario's events carry a timestamp header: one second apart from this instant. */
+const HTTP_TIME_BASE = Date.UTC(2024, 0, 31, 23, 0);
+const hourDir = (n) => new Date(HTTP_TIME_BASE + n * 1000).toISOString().slice(0, 13).replace(/[-T]/g, '/');
 let sink = fileRollSink;
 
 function httpScenario(work, port) {
@@ -349,12 +355,24 @@ function localFiles(outDir) {
   return out;
 }
 
-/** The hdfs sink's files: each either in use (`.tmp`) or renamed, never both. */
-function checkHdfsNames(files) {
+/**
+ * The hdfs sink's files: each either in use (`.tmp`) or renamed, never both; with `buckets`,
+ * each event in the hour directory of its timestamp.
+ */
+function checkHdfsNames(files, buckets) {
   const names = new Set(files.map((f) => f.name));
   for (const n of names) {
-    if (!/^FlumeData\.\d+(\.tmp)?$/.test(n)) throw new Error(`unexpected file ${n}`);
+    const base = n.slice(n.lastIndexOf('/') + 1);
+    if (!/^FlumeData\.\d+(\.tmp)?$/.test(base)) throw new Error(`unexpected file ${n}`);
     if (n.endsWith('.tmp') && names.has(n.slice(0, -4))) throw new Error(`${n} is both in use and renamed`);
+  }
+  if (buckets) {
+    for (const { name, text } of files) {
+      for (const line of text.split('\n')) {
+        const m = /^seq (\d+)$/.exec(line);
+        if (m && !name.startsWith(`${hourDir(Number(m[1]))}/`)) throw new Error(`${line} is in ${name}, not under ${hourDir(Number(m[1]))}/`);
+      }
+    }
   }
   return { inUse: [...names].filter((n) => n.endsWith('.tmp')).length, renamed: [...names].filter((n) => !n.endsWith('.tmp')).length };
 }
@@ -375,11 +393,12 @@ function countOutput(outDir, parse, files = localFiles(outDir)) {
 }
 
 /**
- * `sink`: file_roll (default) or hdfs; `hdfsPath` and `readFiles` aim the hdfs sink elsewhere
- * than a local directory (a real HDFS) and read its files back from there.
+ * `sink`: file_roll (default) or hdfs (with the http scenario, in hourly buckets); `hdfsPath`,
+ * `hdfsProps` and `readFiles` aim the hdfs sink elsewhere than a local directory (a real HDFS)
+ * and read its files back from there (`[{ name: path relative to hdfsPath, text }]`).
  */
-export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now() % 100000, log = (s) => console.log(s), sink: sinkKind = 'file_roll', hdfsPath, readFiles } = {}) {
-  sink = sinkKind === 'hdfs' ? hdfsSink(hdfsPath) : fileRollSink;
+export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now() % 100000, log = (s) => console.log(s), sink: sinkKind = 'file_roll', hdfsPath, hdfsProps, readFiles } = {}) {
+  sink = sinkKind === 'hdfs' ? hdfsSink(hdfsPath, scenario === 'http', hdfsProps) : fileRollSink;
   const random = rng(seed);
   const work = mkdtempSync(join(tmpdir(), 'flowc-crash-'));
   const started = Date.now();
@@ -441,7 +460,7 @@ export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now
     if (code !== 0) throw new Error(`the agent did not stop cleanly (code ${code}):\n${agent.output.slice(-3000)}`);
 
     const files = readFiles ? await readFiles() : localFiles(s.out);
-    const names = sinkKind === 'hdfs' ? checkHdfsNames(files) : undefined;
+    const names = sinkKind === 'hdfs' ? checkHdfsNames(files, scenario === 'http') : undefined;
     const counts = countOutput(s.out, s.parse, files);
     const acks = s.acked();
     let lost = 0;

@@ -69,13 +69,13 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
   const name = config.name;
   const pathTemplate = need(paramString(p, 'hdfs.path'), name, 'hdfs.path');
   const prefixTemplate = paramString(p, 'hdfs.filePrefix') ?? 'FlumeData';
-  const address = addressOf(pathTemplate, name);
+  const address = addressOf(pathTemplate, name, paramString(p, 'hdfs.webhdfsUrl'));
   refuseUnsupported(p, name);
-  const format = fileFormatOf(p, name);
+  const clock = options.clock ?? systemClock;
+  const format = fileFormatOf(p, name, () => clock.now());
   const escapeOptions = pathOptions(p, name);
   const batchSize = need(paramNumber(p, 'hdfs.batchSize'), name, 'hdfs.batchSize');
   const maxOpenFiles = paramNumber(p, 'hdfs.maxOpenFiles') ?? 5000;
-  const clock = options.clock ?? systemClock;
   const counter = new SinkCounter(name);
   const log = ctx.log;
   const fs: SinkFileSystem = address.scheme === 'file' ? new LocalFileSystem() : webHdfsFileSystem(address, p, name);

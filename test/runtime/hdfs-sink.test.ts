@@ -269,6 +269,24 @@ describe('hdfs sink: formats', () => {
   });
 });
 
+describe('hdfs sink: SequenceFile (local)', () => {
+  it("writes Flume's SequenceFile by default: header, then (timestamp, body) records and a sync marker per batch", async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", hdfs.rollInterval = 0, hdfs.rollSize = 0, hdfs.rollCount = 0`);
+    await harness.put([ev('abc', { timestamp: '5' })]);
+    await harness.drain();
+    const bytes = readFileSync(join(d, `FlumeData.${T0 + 1}.tmp`));
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from('SEQ\x06', 'latin1'));
+    expect(bytes.includes(Buffer.from('org.apache.hadoop.io.BytesWritable'))).toBe(true);
+    // the record: length 8 + 4 + 3, key length 8, key 5, BytesWritable 3 "abc"; then -1 and the marker
+    const record = Buffer.concat([Buffer.from([0, 0, 0, 15, 0, 0, 0, 8]), Buffer.from([0, 0, 0, 0, 0, 0, 0, 5]), Buffer.from([0, 0, 0, 3]), Buffer.from('abc')]);
+    const at = bytes.indexOf(record);
+    expect(at).toBeGreaterThan(0);
+    expect(bytes.readInt32BE(at + record.length)).toBe(-1);
+    expect(bytes.length).toBe(at + record.length + 4 + 16);
+  });
+});
+
 describe('hdfs sink: failures', () => {
   it('a file that cannot be created rolls the batch back; it is written once the cause is gone', async () => {
     const d = dir();
@@ -310,13 +328,20 @@ describe('hdfs sink: failures', () => {
 describe('hdfs sink: what the runtime refuses, with the reason', () => {
   const refused = async (props: string) => {
     const d = dir();
-    return hdfsSink(`hdfs.path = "${d}", ${props}`).then(
-      () => '',
+    const path = props.includes('hdfs.path') ? '' : `hdfs.path = "${d}", `;
+    return hdfsSink(`${path}${props}`).then(
+      async (h) => {
+        await h.sink.stop();
+        return '';
+      },
       (e: Error) => e.message,
     );
   };
-  it('SequenceFile (Flume default), DataStream with a codec, CompressedStream without one, bzip2, Kerberos, other schemes', async () => {
-    expect(await refused('')).toMatch(/SequenceFile \(Flume's default\).*hdfs.fileType = "DataStream"/);
+  it('compressed SequenceFiles, DataStream with a codec, CompressedStream without one, bzip2, Kerberos, other schemes', async () => {
+    expect(await refused('')).toBe(''); // SequenceFile, Flume's default
+    expect(await refused('hdfs.codeC = "gzip"')).toMatch(/SequenceFiles uncompressed.*remove hdfs.codeC/);
+    expect(await refused('hdfs.fileType = "DataStream", hdfs.path = "s3a://bucket/x"')).toMatch(/cannot write to `s3a:\/\/` paths/);
+    expect(await refused('hdfs.fileType = "DataStream", hdfs.path = "hdfs:///x"')).toMatch(/has no namenode.*hdfs.webhdfsUrl/);
     expect(await refused('hdfs.fileType = "DataStream", hdfs.codeC = "gzip"')).toMatch(/DataStream writes uncompressed/);
     expect(await refused('hdfs.fileType = "CompressedStream"')).toMatch(/CompressedStream needs hdfs.codeC/);
     expect(await refused('hdfs.fileType = "CompressedStream", hdfs.codeC = "bzip2"')).toMatch(/bzip2.*no well-kept JavaScript library.*gzip/);

@@ -1,8 +1,10 @@
 // What the hdfs sink writes into a file: hdfs.fileType (DataStream, CompressedStream through
-// hdfs.codeC) around an event serializer (`serializer`: text, header_and_text, avro_event).
+// hdfs.codeC) around an event serializer (`serializer`: text, header_and_text, avro_event), or
+// a SequenceFile of (timestamp, body) records (runtime/lib/sequence-file.ts).
 // Each batch becomes a unit that stands on its own once appended — plain bytes, a whole gzip
 // member (Flume's compressed stream also finishes its member at every sync, so its files are
-// concatenated members too), an Avro block with its sync marker — so the file is readable up
+// concatenated members too), an Avro block with its sync marker, SequenceFile records ending
+// in a sync marker — so the file is readable up
 // to the last batch that was committed, even after a crash.
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync, gzipSync } from 'node:zlib';
@@ -11,6 +13,7 @@ import { ConfigError, paramBool, paramNumber, paramString, type Params } from '.
 import { javaMapText, type Event } from '../../core/event.js';
 import { BatchBuffer } from '../../lib/batch-buffer.js';
 import { javaSchemaString } from '../../lib/avro-container.js';
+import { FlumeSequenceFile } from '../../lib/sequence-file.js';
 
 export interface FileEncoder {
   /** Bytes at the start of every file (an Avro header), possibly none. */
@@ -152,15 +155,11 @@ const CODECS: Record<string, { extension: string }> = {
 };
 
 /** hdfs.fileType with hdfs.codeC around the serializer; refuses what the runtime cannot write. */
-export function fileFormatOf(p: Params, sink: string): FileFormat {
+export function fileFormatOf(p: Params, sink: string, now: () => number = Date.now): FileFormat {
   const fileType = paramString(p, 'hdfs.fileType') ?? 'SequenceFile';
   const codeC = paramString(p, 'hdfs.codeC');
   const t = fileType.toLowerCase();
-  if (t === 'sequencefile') {
-    throw new ConfigError(
-      `sink \`${sink}\`: hdfs.fileType is SequenceFile (Flume's default), which the flowc runtime does not write yet; set hdfs.fileType = "DataStream" (or "CompressedStream" with hdfs.codeC = "gzip"), or build this agent for Apache Flume (flowc build --target properties)`,
-    );
-  }
+  if (t === 'sequencefile') return sequenceFileFormat(p, sink, codeC, now);
   const serializer = serializerOf(p, sink);
   if (t === 'datastream') {
     // Flume refuses the pair at configure(), so that no file gets a codec's extension uncompressed.
@@ -195,6 +194,34 @@ export function fileFormatOf(p: Params, sink: string): FileFormat {
           const bytes = head && head.length > 0 ? Buffer.concat([head, body]) : body;
           head = undefined;
           return gzipSync(bytes);
+        },
+      };
+    },
+  };
+}
+
+/** hdfs.fileType = SequenceFile: Flume's (LongWritable timestamp, BytesWritable or Text body) records, uncompressed. */
+function sequenceFileFormat(p: Params, sink: string, codeC: string | undefined, now: () => number): FileFormat {
+  if (codeC !== undefined) {
+    throw new ConfigError(
+      `sink \`${sink}\`: the flowc runtime writes SequenceFiles uncompressed, so hdfs.codeC (\`${codeC}\`) cannot be used with them; remove hdfs.codeC, or use hdfs.fileType = "CompressedStream" with hdfs.codeC = "gzip"`,
+    );
+  }
+  const writeFormat = paramString(p, 'hdfs.writeFormat') ?? 'Writable';
+  if (writeFormat !== 'Writable' && writeFormat !== 'Text') {
+    throw new ConfigError(`sink \`${sink}\`: hdfs.writeFormat \`${writeFormat}\` is not one the flowc runtime writes; use Writable or Text`);
+  }
+  return {
+    codecExtension: '',
+    newFile() {
+      const file = new FlumeSequenceFile(writeFormat, {}, now);
+      return {
+        start: () => file.header(),
+        encode(events) {
+          const chunks: Buffer[] = [];
+          for (const e of events) for (const c of file.append(e)) chunks.push(c);
+          for (const c of file.sync()) chunks.push(c);
+          return Buffer.concat(chunks);
         },
       };
     },

@@ -30,7 +30,7 @@ export interface SinkFileSystem {
 
 /** How a hdfs.path template names its file system: the scheme and authority before the path. */
 export interface FileSystemAddress {
-  scheme: 'file' | 'hdfs' | 'webhdfs';
+  scheme: 'file' | 'hdfs' | 'webhdfs' | 'swebhdfs';
   /** `host:port` for hdfs/webhdfs; '' for local paths. */
   authority: string;
   /** Length of the `scheme://authority` prefix in the template (the path follows it). */
@@ -38,7 +38,7 @@ export interface FileSystemAddress {
 }
 
 /** Reads the scheme and authority of an hdfs.path; refuses schemes the runtime has no backend for. */
-export function addressOf(template: string, sink: string): FileSystemAddress {
+export function addressOf(template: string, sink: string, webhdfsUrl?: string): FileSystemAddress {
   const m = /^([A-Za-z][\w+.-]*):\/\/([^/]*)/.exec(template);
   if (!m) return { scheme: 'file', authority: '', prefixLength: 0 };
   const scheme = m[1]!.toLowerCase();
@@ -49,10 +49,10 @@ export function addressOf(template: string, sink: string): FileSystemAddress {
     }
     return { scheme: 'file', authority: '', prefixLength: m[0].length };
   }
-  if (scheme === 'hdfs' || scheme === 'webhdfs') {
-    if (authority === '') {
+  if (scheme === 'hdfs' || scheme === 'webhdfs' || scheme === 'swebhdfs') {
+    if (authority === '' && !webhdfsUrl) {
       throw new ConfigError(
-        `sink \`${sink}\`: hdfs.path \`${template}\` has no namenode: write ${scheme}://<namenode host>[:port]/path (the runtime does not read Hadoop's fs.defaultFS)`,
+        `sink \`${sink}\`: hdfs.path \`${template}\` has no namenode: write ${scheme}://<namenode host>[:port]/path (the runtime does not read Hadoop's fs.defaultFS), or set hdfs.webhdfsUrl`,
       );
     }
     if (authority.includes('%')) {
@@ -61,6 +61,6 @@ export function addressOf(template: string, sink: string): FileSystemAddress {
     return { scheme, authority, prefixLength: m[0].length };
   }
   throw new ConfigError(
-    `sink \`${sink}\`: the flowc runtime cannot write to \`${scheme}://\` paths (hdfs.path \`${template}\`); it writes to hdfs:// and webhdfs:// (through WebHDFS), file:// and plain local paths. Build this agent for Apache Flume to use other Hadoop file systems: flowc build --target properties`,
+    `sink \`${sink}\`: the flowc runtime cannot write to \`${scheme}://\` paths (hdfs.path \`${template}\`); it writes to hdfs://, webhdfs:// and swebhdfs:// (through WebHDFS), file:// and plain local paths. Build this agent for Apache Flume to use other Hadoop file systems: flowc build --target properties`,
   );
 }
