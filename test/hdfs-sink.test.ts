@@ -68,20 +68,24 @@ describe('hdfs sink on a real HDFS (WebHDFS)', () => {
     ]);
   }, 120_000);
 
-  it("writes SequenceFiles (Flume's default) that Hadoop's SequenceFile.Reader reads, Writable and Text", async () => {
-    for (const format of ['Writable', 'Text']) {
-      harness = await hdfsSink(`${at(`/seq-${format}`)}, hdfs.writeFormat = "${format}", hdfs.rollCount = 0, hdfs.rollSize = 0, hdfs.rollInterval = 0, hdfs.batchSize = 50`);
+  it("writes SequenceFiles (Flume's default) that Hadoop's SequenceFile.Reader reads, Writable and Text, and block-compressed with gzip", async () => {
+    for (const [format, codec] of [['Writable', ''], ['Text', ''], ['Writable', 'gzip']] as const) {
+      const dir = `/seq-${format}${codec}`;
+      const ext = codec ? '.gz' : '';
+      harness = await hdfsSink(`${at(dir)}, hdfs.writeFormat = "${format}", ${codec ? `hdfs.codeC = "${codec}", ` : ''}hdfs.rollCount = 0, hdfs.rollSize = 0, hdfs.rollInterval = 0, hdfs.batchSize = 50`);
       const events = Array.from({ length: 120 }, (_, i) => ev(`event ${i} ${'y'.repeat(i)}`, { timestamp: String(1_600_000_000_000 + i) }));
       await harness.put(events);
       await harness.drain();
       // In use, after three batches: read whole by Hadoop.
-      const inUse = await hdfsReadSequenceFile(dfs, `/seq-${format}/FlumeData.${T0 + 1}.tmp`);
+      const inUse = await hdfsReadSequenceFile(dfs, `${dir}/FlumeData.${T0 + 1}${ext}.tmp`);
+      expect(inUse.blockCompressed).toBe(codec !== '');
+      if (codec) expect(inUse.codec).toBe('org.apache.hadoop.io.compress.GzipCodec');
       expect(inUse.keyClass).toBe('org.apache.hadoop.io.LongWritable');
       expect(inUse.valueClass).toBe(format === 'Text' ? 'org.apache.hadoop.io.Text' : 'org.apache.hadoop.io.BytesWritable');
       expect(inUse.records.map((r) => [r.key, r.value.toString()])).toEqual(events.map((e) => [e.headers['timestamp'], e.body.toString()]));
       await harness.sink.stop();
       harness = undefined;
-      expect((await hdfsReadSequenceFile(dfs, `/seq-${format}/FlumeData.${T0 + 1}`)).records).toHaveLength(120);
+      expect((await hdfsReadSequenceFile(dfs, `${dir}/FlumeData.${T0 + 1}${ext}`)).records).toHaveLength(120);
     }
   }, 120_000);
 

@@ -212,6 +212,28 @@ describe('hdfs sink: formats', () => {
     execFileSync('gzip', ['-t', join(d, `FlumeData.${T0 + 1}.gz`)]);
   });
 
+  it('CompressedStream with deflate (Hadoop DefaultCodec): a zlib stream per batch, .deflate, read back member by member by Python zlib', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", hdfs.fileType = "CompressedStream", hdfs.codeC = "default", hdfs.rollInterval = 0, hdfs.rollSize = 0, hdfs.rollCount = 0, hdfs.batchSize = 4`);
+    const events = Array.from({ length: 10 }, (_, i) => ev(`row ${i}`));
+    await harness.put(events);
+    await harness.drain();
+    const script = `
+import sys, zlib
+data = open(sys.argv[1], 'rb').read()
+out, members = b'', 0
+while data:
+    d = zlib.decompressobj()
+    out += d.decompress(data)
+    data = d.unused_data
+    members += 1
+sys.stdout.write(str(members) + '\\n' + out.decode())
+`;
+    const [members, ...text] = execFileSync('python3', ['-c', script, join(d, `FlumeData.${T0 + 1}.deflate.tmp`)], { encoding: 'utf8' }).split('\n');
+    expect(members).toBe('3');
+    expect(text.slice(0, -1)).toEqual(events.map((e) => e.body.toString()));
+  });
+
   it('avro_event writes an Avro container of Flume events that avsc reads, block by block', async () => {
     const d = dir();
     harness = await hdfsSink(`hdfs.path = "${d}", ${base}, hdfs.fileSuffix = ".avro", serializer = "avro_event", hdfs.batchSize = 7`);
@@ -339,12 +361,12 @@ describe('hdfs sink: what the runtime refuses, with the reason', () => {
   };
   it('compressed SequenceFiles, DataStream with a codec, CompressedStream without one, bzip2, Kerberos, other schemes', async () => {
     expect(await refused('')).toBe(''); // SequenceFile, Flume's default
-    expect(await refused('hdfs.codeC = "gzip"')).toMatch(/SequenceFiles uncompressed.*remove hdfs.codeC/);
+    expect(await refused('hdfs.codeC = "snappy"')).toMatch(/does not write the `snappy` codec; use gzip, deflate or default/);
     expect(await refused('hdfs.fileType = "DataStream", hdfs.path = "s3a://bucket/x"')).toMatch(/cannot write to `s3a:\/\/` paths/);
     expect(await refused('hdfs.fileType = "DataStream", hdfs.path = "hdfs:///x"')).toMatch(/has no namenode.*hdfs.webhdfsUrl/);
     expect(await refused('hdfs.fileType = "DataStream", hdfs.codeC = "gzip"')).toMatch(/DataStream writes uncompressed/);
     expect(await refused('hdfs.fileType = "CompressedStream"')).toMatch(/CompressedStream needs hdfs.codeC/);
-    expect(await refused('hdfs.fileType = "CompressedStream", hdfs.codeC = "bzip2"')).toMatch(/bzip2.*no well-kept JavaScript library.*gzip/);
+    expect(await refused('hdfs.fileType = "CompressedStream", hdfs.codeC = "bzip2"')).toMatch(/bzip2.*no well-kept JavaScript library.*use gzip, deflate or default/);
     expect(await refused('hdfs.fileType = "DataStream", hdfs.kerberosPrincipal = "flume/_HOST@EX"')).toMatch(/Kerberos/);
     expect(await refused('hdfs.fileType = "DataStream", serializer = "com.example.MySerializer$Builder"')).toMatch(/no event serializer/);
     expect(await refused('hdfs.fileType = "DataStream", hdfs.timeZone = "Mars/Olympus"')).toMatch(/unknown time zone/);

@@ -202,7 +202,17 @@ export class BucketWriter {
     }
     const f = this.file;
     this.file = undefined;
-    if (f) await this.finish(f, 1, immediate);
+    if (!f) return;
+    const tail = f.encoder.end?.();
+    if (tail && tail.length > 0) {
+      try {
+        await withTimeout(f.handle.append(tail), this.s.callTimeoutMs, `writing to ${f.inUse}`);
+        await withTimeout(f.handle.sync(), this.s.callTimeoutMs, `syncing ${f.inUse}`);
+      } catch (e) {
+        this.s.log.warn(`writing the end of ${f.inUse} failed: ${(e as Error).message}`);
+      }
+    }
+    await this.finish(f, 1, immediate);
   }
 
   /** Closes and renames one file; a failure is retried every retryInterval, up to closeTries attempts. */

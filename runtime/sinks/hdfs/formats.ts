@@ -7,19 +7,21 @@
 // in a sync marker — so the file is readable up
 // to the last batch that was committed, even after a crash.
 import { randomBytes } from 'node:crypto';
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import avro from 'avsc';
 import { ConfigError, paramBool, paramNumber, paramString, type Params } from '../../core/config.js';
 import { javaMapText, type Event } from '../../core/event.js';
 import { BatchBuffer } from '../../lib/batch-buffer.js';
 import { javaSchemaString } from '../../lib/avro-container.js';
-import { FlumeSequenceFile } from '../../lib/sequence-file.js';
+import { FlumeSequenceFile, type SequenceCodec } from '../../lib/sequence-file.js';
 
 export interface FileEncoder {
   /** Bytes at the start of every file (an Avro header), possibly none. */
   start(): Buffer;
   /** The bytes of a run of events, complete on their own. Valid until the next call. */
   encode(events: readonly Event[]): Buffer;
+  /** Bytes that end a file, written before it is closed (none for every format today: each batch completes its own). */
+  end?(): Buffer;
 }
 
 export interface FileFormat {
@@ -148,11 +150,31 @@ function avroEventSerializer(p: Params, sink: string, out: BatchBuffer): Seriali
   };
 }
 
-/** The codecs the runtime writes for CompressedStream, with Hadoop's default extension. */
-const CODECS: Record<string, { extension: string }> = {
-  gzip: { extension: '.gz' },
-  'org.apache.hadoop.io.compress.gzipcodec': { extension: '.gz' },
+/**
+ * The codecs the runtime writes (hdfs.codeC by Flume's short name or Hadoop's class name), with
+ * Hadoop's default extension and how one batch's bytes are compressed for CompressedStream:
+ * a gzip member, or a zlib stream (Hadoop's decompressor streams read them concatenated).
+ */
+const CODECS: Record<string, { name: SequenceCodec; extension: string; stream: (b: Buffer) => Buffer }> = {
+  gzip: { name: 'gzip', extension: '.gz', stream: (b) => gzipSync(b) },
+  default: { name: 'default', extension: '.deflate', stream: (b) => deflateSync(b) },
+  deflate: { name: 'deflate', extension: '.deflate', stream: (b) => deflateSync(b) },
 };
+const CODEC_CLASSES: Record<string, string> = {
+  'org.apache.hadoop.io.compress.gzipcodec': 'gzip',
+  'org.apache.hadoop.io.compress.defaultcodec': 'default',
+  'org.apache.hadoop.io.compress.deflatecodec': 'deflate',
+};
+
+function codecOf(codeC: string, sink: string): (typeof CODECS)[string] {
+  const key = codeC.toLowerCase();
+  const codec = CODECS[CODEC_CLASSES[key] ?? key];
+  if (codec) return codec;
+  const why = key === 'bzip2' || key.endsWith('bzip2codec') ? 'no well-kept JavaScript library compresses bzip2' : `the flowc runtime does not write the \`${codeC}\` codec`;
+  throw new ConfigError(
+    `sink \`${sink}\`: hdfs.codeC \`${codeC}\`: ${why}; use gzip, deflate or default, or build this agent for Apache Flume (flowc build --target properties)`,
+  );
+}
 
 /** hdfs.fileType with hdfs.codeC around the serializer; refuses what the runtime cannot write. */
 export function fileFormatOf(p: Params, sink: string, now: () => number = Date.now): FileFormat {
@@ -169,15 +191,8 @@ export function fileFormatOf(p: Params, sink: string, now: () => number = Date.n
     return { codecExtension: '', newFile: serializer };
   }
   if (t !== 'compressedstream') throw new ConfigError(`sink \`${sink}\`: unknown hdfs.fileType \`${fileType}\`; use DataStream or CompressedStream`);
-  if (codeC === undefined) throw new ConfigError(`sink \`${sink}\`: hdfs.fileType CompressedStream needs hdfs.codeC, as in Flume; the flowc runtime writes gzip`);
-  const codec = CODECS[codeC.toLowerCase()];
-  if (!codec) {
-    const why =
-      codeC.toLowerCase() === 'bzip2'
-        ? 'no well-kept JavaScript library compresses bzip2'
-        : `the flowc runtime does not write the \`${codeC}\` codec`;
-    throw new ConfigError(`sink \`${sink}\`: hdfs.codeC \`${codeC}\`: ${why}; use hdfs.codeC = "gzip", or build this agent for Apache Flume (flowc build --target properties)`);
-  }
+  if (codeC === undefined) throw new ConfigError(`sink \`${sink}\`: hdfs.fileType CompressedStream needs hdfs.codeC, as in Flume: gzip, deflate or default`);
+  const codec = codecOf(codeC, sink);
   return {
     codecExtension: codec.extension,
     newFile() {
@@ -193,30 +208,30 @@ export function fileFormatOf(p: Params, sink: string, now: () => number = Date.n
           const body = inner.encode(events);
           const bytes = head && head.length > 0 ? Buffer.concat([head, body]) : body;
           head = undefined;
-          return gzipSync(bytes);
+          return codec.stream(bytes);
         },
       };
     },
   };
 }
 
-/** hdfs.fileType = SequenceFile: Flume's (LongWritable timestamp, BytesWritable or Text body) records, uncompressed. */
+/**
+ * hdfs.fileType = SequenceFile: Flume's (LongWritable timestamp, BytesWritable or Text body)
+ * records; with hdfs.codeC, block-compressed as Flume writes them (a block per batch).
+ */
 function sequenceFileFormat(p: Params, sink: string, codeC: string | undefined, now: () => number): FileFormat {
-  if (codeC !== undefined) {
-    throw new ConfigError(
-      `sink \`${sink}\`: the flowc runtime writes SequenceFiles uncompressed, so hdfs.codeC (\`${codeC}\`) cannot be used with them; remove hdfs.codeC, or use hdfs.fileType = "CompressedStream" with hdfs.codeC = "gzip"`,
-    );
-  }
+  const codec = codeC === undefined ? undefined : codecOf(codeC, sink);
   const writeFormat = paramString(p, 'hdfs.writeFormat') ?? 'Writable';
   if (writeFormat !== 'Writable' && writeFormat !== 'Text') {
     throw new ConfigError(`sink \`${sink}\`: hdfs.writeFormat \`${writeFormat}\` is not one the flowc runtime writes; use Writable or Text`);
   }
   return {
-    codecExtension: '',
+    codecExtension: codec?.extension ?? '',
     newFile() {
-      const file = new FlumeSequenceFile(writeFormat, {}, now);
+      const file = new FlumeSequenceFile(writeFormat, { codec: codec?.name }, now);
       return {
         start: () => file.header(),
+        end: () => Buffer.concat(file.close()),
         encode(events) {
           const chunks: Buffer[] = [];
           for (const e of events) for (const c of file.append(e)) chunks.push(c);
