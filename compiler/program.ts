@@ -1,10 +1,10 @@
 // The pipeline in one place: parse → resolve → check. The CLI, the tests and (later) the
 // language server call these; none of them strings the stages together by itself.
 import { parseFlow, type ItemsParser } from '../grammar/index.js';
-import { check } from './check/index.js';
+import { check, type AgentCheckReuse } from './check/index.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Program } from './model.js';
-import { resolve } from './resolve.js';
+import { resolve, type AgentReuse } from './resolve.js';
 
 export interface CompileResult {
   program: Program;
@@ -12,10 +12,16 @@ export interface CompileResult {
   errorCount: number;
 }
 
-/** `parseItems` lets the language server reuse the parse of unchanged parts (grammar/incremental.ts). */
-export function compileText(text: string, path: string, parseItems?: ItemsParser): CompileResult {
-  const parsed = parseFlow(text, path, parseItems);
-  const resolved = resolve([parsed.file]);
+/** What the language server keeps between versions of a file to compile the next one faster (compiler/incremental.ts). */
+export interface CompileReuse {
+  parseItems: ItemsParser;
+  agents: AgentReuse;
+  checks: AgentCheckReuse;
+}
+
+export function compileText(text: string, path: string, reuse?: CompileReuse): CompileResult {
+  const parsed = parseFlow(text, path, reuse?.parseItems);
+  const resolved = resolve([parsed.file], reuse?.agents);
   for (const agent of resolved.program.agents) {
     const { start, end } = agent.decl.span;
     agent.hasSyntaxErrors = parsed.diagnostics.some(
@@ -24,7 +30,7 @@ export function compileText(text: string, path: string, parseItems?: ItemsParser
   }
   // After a syntax error the tree is partial; resolving and checking it still finds the
   // mistakes in the parts that did parse.
-  const diagnostics = [...parsed.diagnostics, ...resolved.diagnostics, ...check(resolved.program)];
+  const diagnostics = [...parsed.diagnostics, ...resolved.diagnostics, ...check(resolved.program, reuse?.checks)];
   diagnostics.sort(byPosition);
   if (parsed.file.items.length === 0 && parsed.diagnostics.length === 0) {
     diagnostics.push({

@@ -7,6 +7,7 @@ import type {
   FlowFile,
   FlowStmt,
   GroupStage,
+  LetDecl,
   PipeStep,
   RouteStage,
   Span,
@@ -26,14 +27,32 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
 }
 
-export function resolve(files: FlowFile[]): ResolveResult {
+/** An agent resolved, with what resolving it reported. */
+export interface ResolvedAgent {
+  agent: Agent;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Lets the language server reuse an agent resolved for an earlier version of the file. An
+ * agent's resolution depends only on its declaration and on the file's constants declared
+ * before it: the same objects (an unchanged part of the file keeps its tree) give the same agent.
+ */
+export interface AgentReuse {
+  resolved(decl: AgentDecl, constants: readonly LetDecl[]): ResolvedAgent | undefined;
+  remember(decl: AgentDecl, constants: readonly LetDecl[], resolved: ResolvedAgent): void;
+}
+
+export function resolve(files: FlowFile[], reuse?: AgentReuse): ResolveResult {
   const diagnostics: Diagnostic[] = [];
   const agents: Agent[] = [];
   const seenAgents = new Map<string, Span>();
   for (const file of files) {
     const global = new Scope();
+    const constants: LetDecl[] = [];
     for (const item of file.items) {
       if (item.kind === 'Let') {
+        constants.push(item);
         defineLet(global, item.name.name, item.name.span, item.value, diagnostics);
         continue;
       }
@@ -43,7 +62,14 @@ export function resolve(files: FlowFile[]): ResolveResult {
         continue;
       }
       seenAgents.set(item.name.name, item.name.span);
-      agents.push(new AgentResolver(item, global.child(), diagnostics).resolve());
+      let resolved = reuse?.resolved(item, constants);
+      if (!resolved) {
+        const own: Diagnostic[] = [];
+        resolved = { agent: new AgentResolver(item, global.child(), own).resolve(), diagnostics: own };
+        reuse?.remember(item, constants, resolved);
+      }
+      agents.push(resolved.agent);
+      for (const d of resolved.diagnostics) diagnostics.push(d);
     }
   }
   return { program: { files, agents }, diagnostics };

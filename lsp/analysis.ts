@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowFile } from '../grammar/ast.js';
-import { IncrementalParser } from '../grammar/incremental.js';
+import { IncrementalCompiler } from '../compiler/incremental.js';
 import { compileText, type CompileResult } from '../compiler/program.js';
 import { buildNameIndex, type NameIndex } from './names.js';
 
@@ -26,10 +26,10 @@ export function pathOf(uri: string): string {
   }
 }
 
-/** `parser` keeps the parse of the document's previous version, to reuse what an edit left unchanged. */
-export function analyze(document: TextDocument, parser?: IncrementalParser): Analysis {
+/** `compiler` keeps what it made of the document's previous version, to reuse what an edit left unchanged. */
+export function analyze(document: TextDocument, compiler?: IncrementalCompiler): Analysis {
   const path = pathOf(document.uri);
-  const result = compileText(document.getText(), path, parser?.items);
+  const result = compiler ? compiler.compile(document.getText(), path) : compileText(document.getText(), path);
   const file = result.program.files[0]!;
   let names: NameIndex | undefined;
   return {
@@ -48,13 +48,13 @@ export function analyze(document: TextDocument, parser?: IncrementalParser): Ana
 export class Workspace {
   private readonly documents = new Map<string, TextDocument>();
   private readonly analyses = new Map<string, Analysis>();
-  private readonly parsers = new Map<string, IncrementalParser>();
+  private readonly compilers = new Map<string, IncrementalCompiler>();
 
   open(uri: string, version: number, text: string): TextDocument {
     const document = TextDocument.create(uri, 'flow', version, text);
     this.documents.set(uri, document);
     this.analyses.delete(uri);
-    this.parsers.set(uri, new IncrementalParser());
+    this.compilers.set(uri, new IncrementalCompiler());
     return document;
   }
 
@@ -70,7 +70,7 @@ export class Workspace {
   close(uri: string): void {
     this.documents.delete(uri);
     this.analyses.delete(uri);
-    this.parsers.delete(uri);
+    this.compilers.delete(uri);
   }
 
   document(uri: string): TextDocument | undefined {
@@ -82,7 +82,7 @@ export class Workspace {
     if (!document) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.document === document) return cached;
-    const fresh = analyze(document, this.parsers.get(uri));
+    const fresh = analyze(document, this.compilers.get(uri));
     this.analyses.set(uri, fresh);
     return fresh;
   }

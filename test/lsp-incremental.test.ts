@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import { compileText } from '../compiler/program.js';
-import { IncrementalParser } from '../grammar/incremental.js';
+import { IncrementalCompiler } from '../compiler/incremental.js';
 import { analyze } from '../lsp/analysis.js';
 import { toLspDiagnostics } from '../lsp/diagnostics.js';
 import { generateFlow } from '../bench/generate.mjs';
@@ -39,29 +39,30 @@ function randomEdit(rng: Rng, text: string): Edit {
 const apply = (text: string, e: Edit) => text.slice(0, e.start) + e.text + text.slice(e.end);
 
 /** The compile results that must agree: diagnostics, and the tree with its spans. */
-function comparable(text: string, parser?: IncrementalParser) {
-  const r = compileText(text, '/work/edit.flow', parser?.items);
+function comparable(text: string, compiler?: IncrementalCompiler) {
+  const r = compiler ? compiler.compile(text, '/work/edit.flow') : compileText(text, '/work/edit.flow');
   const file = r.program.files[0]!;
-  return { diagnostics: r.diagnostics, items: file.items, comments: file.comments };
+  return { diagnostics: r.diagnostics, items: file.items, comments: file.comments, agents: r.program.agents };
 }
 
 const examples = readdirSync('examples')
   .filter((f) => f.endsWith('.flow'))
   .map((f) => ({ name: f, text: readFileSync(`examples/${f}`, 'utf8') }));
 
-describe('incremental parsing equals a fresh compile', () => {
+describe('incremental compiling equals a fresh compile', () => {
   const starts = [{ name: 'generated (8 agents)', text: generateFlow(8, 12) }, ...examples];
   for (const [i, start] of starts.entries()) {
     it(`after random edits of ${start.name}`, () => {
       const rng = new Rng(1000 + i);
-      const parser = new IncrementalParser();
+      const compiler = new IncrementalCompiler();
+    const parser = compiler.parser;
       let text = start.text;
       let reused = 0;
       let parts = 0;
-      expect(comparable(text, parser)).toEqual(comparable(text));
+      expect(comparable(text, compiler)).toEqual(comparable(text));
       for (let n = 0; n < 150; n++) {
         text = apply(text, randomEdit(rng, text));
-        const incremental = comparable(text, parser);
+        const incremental = comparable(text, compiler);
         reused += parser.stats.reused;
         parts += parser.stats.parts;
         // toEqual on the whole: a difference shows the edit number and the first differing field.
@@ -73,23 +74,27 @@ describe('incremental parsing equals a fresh compile', () => {
   }
 
   it('reuses parts that moved, and moves their positions', () => {
-    const parser = new IncrementalParser();
+    const compiler = new IncrementalCompiler();
+    const parser = compiler.parser;
     const text = generateFlow(4, 6);
-    comparable(text, parser);
+    comparable(text, compiler);
     // A new line before agent2: agent1 and agent2 see it in their context; agent3 moves a line down.
     const edited = text.replace('agent agent2', '// moved\nagent agent2');
-    const incremental = comparable(edited, parser);
+    const incremental = comparable(edited, compiler);
     expect(parser.stats).toEqual({ parts: 5, reused: 3, wholeFile: false });
+    expect(compiler.stats).toEqual({ agents: 4, resolvedAgain: 2, checkedAgain: 2 });
     expect(incremental).toEqual(comparable(edited));
   });
 
   it('parses an agent again when its text changed, and only that one', () => {
-    const parser = new IncrementalParser();
+    const compiler = new IncrementalCompiler();
+    const parser = compiler.parser;
     const text = generateFlow(4, 6);
-    comparable(text, parser);
+    comparable(text, compiler);
     const edited = text.replace('port = 10000', 'port = 1000l');
-    const incremental = comparable(edited, parser);
+    const incremental = comparable(edited, compiler);
     expect(parser.stats.reused).toBe(parser.stats.parts - 1);
+    expect(compiler.stats).toEqual({ agents: 4, resolvedAgain: 1, checkedAgain: 1 });
     expect(incremental).toEqual(comparable(edited));
     expect(incremental.diagnostics.map((d) => d.code)).toContain('FLOW004');
   });
