@@ -125,7 +125,7 @@ export interface SequenceFileContents {
   records: { key: string; value: Buffer }[];
 }
 
-function runHdfsRead(rpcPort: number, command: 'ls' | 'cat' | 'seq', path: string): Promise<Buffer> {
+function runHdfsRead(rpcPort: number, command: 'ls' | 'cat' | 'seq' | 'seqtree', path: string): Promise<Buffer> {
   const uri = `hdfs://127.0.0.1:${rpcPort}${path.startsWith('/') ? path : `/${path}`}`;
   const proc = spawn('java', ['-Xmx256m', '-cp', hdfsClasspath(), 'flowc.peers.HdfsRead', command, uri], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
@@ -155,6 +155,28 @@ export function hdfsReadFile(dfs: Pick<MiniDfs, 'rpcPort'>, path: string): Promi
 /** A SequenceFile read by Hadoop's SequenceFile.Reader: its header and every record. */
 export async function hdfsReadSequenceFile(dfs: Pick<MiniDfs, 'rpcPort'>, path: string): Promise<SequenceFileContents> {
   const lines = (await runHdfsRead(dfs.rpcPort, 'seq', path)).toString('utf8').split('\n').filter((l) => l.startsWith('{'));
+  return parseSequenceFile(lines);
+}
+
+/** Every file under a directory read as a SequenceFile by Hadoop (one JVM): path → contents. */
+export async function hdfsReadSequenceFiles(dfs: Pick<MiniDfs, 'rpcPort'>, dir: string): Promise<Map<string, SequenceFileContents>> {
+  const lines = (await runHdfsRead(dfs.rpcPort, 'seqtree', dir)).toString('utf8').split('\n').filter((l) => l.startsWith('{'));
+  const out = new Map<string, SequenceFileContents>();
+  let start = -1;
+  const flush = (end: number) => {
+    if (start >= 0) out.set((JSON.parse(lines[start]!) as { file: string }).file, parseSequenceFile(lines.slice(start + 1, end)));
+  };
+  for (const [i, l] of lines.entries()) {
+    if (l.startsWith('{"file":')) {
+      flush(i);
+      start = i;
+    }
+  }
+  flush(lines.length);
+  return out;
+}
+
+function parseSequenceFile(lines: string[]): SequenceFileContents {
   const head = JSON.parse(lines[0]!) as Omit<SequenceFileContents, 'records'>;
   const records = lines.slice(1).map((l) => {
     const r = JSON.parse(l) as { key: string; value: string };

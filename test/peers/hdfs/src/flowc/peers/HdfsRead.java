@@ -26,6 +26,8 @@ import org.apache.hadoop.util.ReflectionUtils;
  *          {"keyClass","valueClass","compressed","blockCompressed","codec","metadata":{…}}, then one
  *          line per record {"key": key.toString(), "value": base64 of the value's bytes}
  *          (BytesWritable: its bytes; Text: its UTF-8 bytes; anything else: toString())
+ *   seqtree — every file under a directory as a SequenceFile (one JVM for many files): before
+ *          each file's header line, a line {"file": path}
  * Errors go to stderr with exit code 1.
  */
 public final class HdfsRead {
@@ -50,6 +52,13 @@ public final class HdfsRead {
           break;
         case "seq":
           readSequenceFile(conf, path, out);
+          break;
+        case "seqtree":
+          for (org.apache.hadoop.fs.RemoteIterator<LocatedFileStatus> it = fs.listFiles(path, true); it.hasNext(); ) {
+            Path file = it.next().getPath();
+            out.println("{\"file\":" + json(Path.getPathWithoutSchemeAndAuthority(file).toString()) + "}");
+            readSequenceFile(conf, file, out);
+          }
           break;
         default:
           System.err.println("unknown command " + args[0]);
