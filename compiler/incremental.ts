@@ -58,7 +58,7 @@ export class IncrementalCompiler {
     },
   };
 
-  private readonly reuse: CompileReuse = { parseItems: this.parser.items, agents: this.agents, checks: this.checks };
+  private readonly reuse: CompileReuse = { parse: this.parser, agents: this.agents, checks: this.checks };
 
   compile(text: string, path: string): CompileResult {
     this.stats = { agents: 0, resolvedAgain: 0, checkedAgain: 0 };

@@ -1,6 +1,6 @@
 // The pipeline in one place: parse → resolve → check. The CLI, the tests and (later) the
 // language server call these; none of them strings the stages together by itself.
-import { parseFlow, type ItemsParser } from '../grammar/index.js';
+import { parseFlow, type ParseReuse } from '../grammar/index.js';
 import { check, type AgentCheckReuse } from './check/index.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Program } from './model.js';
@@ -14,13 +14,13 @@ export interface CompileResult {
 
 /** What the language server keeps between versions of a file to compile the next one faster (compiler/incremental.ts). */
 export interface CompileReuse {
-  parseItems: ItemsParser;
+  parse: ParseReuse;
   agents: AgentReuse;
   checks: AgentCheckReuse;
 }
 
 export function compileText(text: string, path: string, reuse?: CompileReuse): CompileResult {
-  const parsed = parseFlow(text, path, reuse?.parseItems);
+  const parsed = parseFlow(text, path, reuse?.parse);
   const resolved = resolve([parsed.file], reuse?.agents);
   for (const agent of resolved.program.agents) {
     const { start, end } = agent.decl.span;

@@ -23,4 +23,4 @@ async function load(): Promise<Chevrotain> {
 const chevrotain = await load();
 
 export const { createToken, EmbeddedActionsParser, EOF, isRecognitionException, Lexer, tokenMatcher } = chevrotain;
-export type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+export type { ILexingError, ILexingResult, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';

@@ -49,12 +49,19 @@ export const parseAllItems: ItemsParser = (tokens, lines, described) => {
   return out;
 };
 
-export function parseFlow(text: string, path: string, parseItems: ItemsParser = parseAllItems): ParseResult {
+/** What the language server passes to reuse the lexing and parsing of an earlier version (incremental.ts). */
+export interface ParseReuse {
+  tokenize: T.Tokenizer;
+  items: ItemsParser;
+}
+
+export function parseFlow(text: string, path: string, reuse?: ParseReuse): ParseResult {
   const lines = new LineMap(path, text);
   const file: FlowFile = { kind: 'File', path, text, items: [], comments: [], span: lines.span(0, text.length) };
   try {
-    const lexed = lexAndLimit(text, lines);
+    const lexed = lexAndLimit(text, lines, reuse?.tokenize);
     file.comments = lexed.comments;
+    const parseItems = reuse?.items ?? parseAllItems;
     const parsed = parseItems(lexed.tokens, lines, new Tokens(lexed.tokens, text, lines));
     file.items = parsed.items;
     const syntax = [...lexed.diagnostics, ...parsed.errorDiagnostics, ...parsed.problemDiagnostics];
@@ -76,8 +83,8 @@ export function parseFlow(text: string, path: string, parseItems: ItemsParser = 
   }
 }
 
-function lexAndLimit(text: string, lines: LineMap) {
-  const lexed = T.lexFlow(text, lines);
+function lexAndLimit(text: string, lines: LineMap, tokenize?: T.Tokenizer) {
+  const lexed = T.lexFlow(text, lines, tokenize);
   const tooDeep = firstTooDeep(lexed.tokens);
   if (tooDeep === undefined) return lexed;
   const at = lexed.tokens[tooDeep]!;

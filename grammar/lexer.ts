@@ -3,7 +3,7 @@
 // Malformed input is lexed into tokens of its own (an unterminated string, a number with an
 // unknown unit) instead of failing, so that the parser still sees a value where the user meant
 // one and reports nothing more; the literal's problem is reported once, where it is decoded.
-import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
+import { createToken, Lexer, type ILexingResult, type IToken, type TokenType } from './chevrotain.js';
 import type { Comment } from './ast.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import type { LineMap } from './positions.js';
@@ -264,8 +264,13 @@ export interface LexResult {
 
 const MAX_ERROR_LINES = 200;
 
-export function lexFlow(text: string, lines: LineMap): LexResult {
-  const result = flowLexer.tokenize(text);
+/** Text to chevrotain's tokens, comments and errors; incremental-lex.ts reuses its earlier results. */
+export type Tokenizer = (text: string) => ILexingResult;
+
+export const tokenizeFlow: Tokenizer = (text) => flowLexer.tokenize(text);
+
+export function lexFlow(text: string, lines: LineMap, tokenize: Tokenizer = tokenizeFlow): LexResult {
+  const result = tokenize(text);
   const diagnostics: Diagnostic[] = [];
 
   // Binary input yields an error every few bytes; a few hundred lines' worth is plenty, as

@@ -86,6 +86,16 @@ describe('incremental compiling equals a fresh compile', () => {
     expect(incremental).toEqual(comparable(edited));
   });
 
+  it('lexes a block comment that runs across agent lines as one comment', () => {
+    const compiler = new IncrementalCompiler();
+    const text = generateFlow(3, 4);
+    comparable(text, compiler);
+    const edited = text.replace('agent agent1', '/*\nagent agent1').replace('agent agent2', '*/\nagent agent2');
+    const incremental = comparable(edited, compiler);
+    expect(incremental).toEqual(comparable(edited));
+    expect(incremental.agents.map((a) => a.name)).toEqual(['agent0', 'agent2']);
+  });
+
   it('parses an agent again when its text changed, and only that one', () => {
     const compiler = new IncrementalCompiler();
     const parser = compiler.parser;
