@@ -103,8 +103,8 @@ export function serverSecureContext(o: KeystoreOptions): SecureContext {
   throw new ConfigError(`the keystore ${path} is neither PKCS12 nor PEM (keystore-type ${o.keystoreType ?? 'JKS'})`);
 }
 
-/** Certificates a client trusts, as PEM or DER, from a truststore. */
-function trustedCertificates(path: string, password: string | undefined): (string | Buffer)[] {
+/** Certificates a client trusts, as PEM or DER, from a truststore (PEM, or PKCS12 with a key entry). */
+export function trustedCertificates(path: string, password: string | undefined): (string | Buffer)[] {
   const data = readStore(path, 'truststore');
   const format = sniff(data);
   if (format === 'JKS' || format === 'JCEKS') throw jksError(path, 'truststore', format);
@@ -126,6 +126,16 @@ function trustedCertificates(path: string, password: string | undefined): (strin
     );
   }
   throw new ConfigError(`the truststore ${path} is neither PKCS12 nor PEM`);
+}
+
+/** A client's own key and certificate (mutual TLS) from a PKCS12 or PEM keystore. */
+export function clientKeyMaterial(path: string, password: string | undefined, keyPassword?: string): { pfx: Buffer; passphrase: string } | { key: Buffer; cert: Buffer; passphrase?: string } {
+  const data = readStore(path, 'keystore');
+  const format = sniff(data);
+  if (format === 'JKS' || format === 'JCEKS') throw jksError(path, 'keystore', format);
+  if (format === 'PEM') return { key: data, cert: data, passphrase: keyPassword ?? password };
+  if (format === 'PKCS12') return { pfx: data, passphrase: password ?? '' };
+  throw new ConfigError(`the keystore ${path} is neither PKCS12 nor PEM`);
 }
 
 export interface ClientTlsOptions {

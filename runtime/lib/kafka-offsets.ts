@@ -1,0 +1,88 @@
+// Which consumer offsets a Kafka channel may commit. Records are fetched ahead of the takes and
+// several take transactions may be open at once (one per sink), committing in any order; an
+// offset may be committed for a partition only once every record before it was taken by a
+// committed transaction. Per partition this keeps the fetched offsets in order and which of
+// them are done; the committable offset is the first one not done (Kafka's "next to read").
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Offsets fetched and not yet known done, ascending (in fetch order). */
+  open: bigint[];
+  /** Index of the first entry of `open` still in use (the array is compacted now and then). */
+  head: number;
+  done: Set<bigint>;
+  /** The highest offset fetched: a record at or below it is a re-delivery of one held already. */
+  lastFetched: bigint;
+  /** The offset last handed to Kafka's commit (next to read), or -1n. */
+  committed: bigint;
+  /** The offset to commit once everything before it is done. */
+  committable: bigint;
+}
+
+export interface OffsetToCommit {
+  topic: string;
+  partition: number;
+  /** Java's meaning: the offset of the next record to read. */
+  offset: bigint;
+  leaderEpoch: number;
+}
+
+export class OffsetTracker {
+  private readonly partitions = new Map<string, PartitionState>();
+
+  private state(topic: string, partition: number): PartitionState {
+    const key = `${topic}:${partition}`;
+    let s = this.partitions.get(key);
+    if (!s) {
+      s = { topic, partition, open: [], head: 0, done: new Set(), lastFetched: -1n, committed: -1n, committable: -1n };
+      this.partitions.set(key, s);
+    }
+    return s;
+  }
+
+  /**
+   * Records a fetched offset. Returns false when it is not newer than the last one fetched for
+   * its partition (the client seeks back to the committed offsets after a rebalance): the record
+   * is then held already, queued or in a transaction, and must not be delivered twice.
+   */
+  fetched(topic: string, partition: number, offset: bigint): boolean {
+    const s = this.state(topic, partition);
+    if (offset <= s.lastFetched) return false;
+    s.lastFetched = offset;
+    s.open.push(offset);
+    return true;
+  }
+
+  /** Marks offsets as taken by a committed transaction. */
+  done(topic: string, partition: number, offset: bigint): void {
+    const s = this.state(topic, partition);
+    s.done.add(offset);
+    while (s.head < s.open.length && s.done.has(s.open[s.head]!)) {
+      const o = s.open[s.head++]!;
+      s.done.delete(o);
+      s.committable = o + 1n;
+    }
+    if (s.head > 1024 && s.head * 2 > s.open.length) {
+      s.open = s.open.slice(s.head);
+      s.head = 0;
+    }
+  }
+
+  /** The offsets that moved since the last `committed()`. */
+  toCommit(): OffsetToCommit[] {
+    const out: OffsetToCommit[] = [];
+    for (const s of this.partitions.values()) {
+      if (s.committable > s.committed) out.push({ topic: s.topic, partition: s.partition, offset: s.committable, leaderEpoch: -1 });
+    }
+    return out;
+  }
+
+  /** Notes that Kafka accepted these offsets. */
+  committed(offsets: readonly OffsetToCommit[]): void {
+    for (const o of offsets) {
+      const s = this.state(o.topic, o.partition);
+      if (o.offset > s.committed) s.committed = o.offset;
+    }
+  }
+}
