@@ -233,6 +233,9 @@ agent collector {
     kafka.bootstrap.servers = "${kafka.bootstrap}"
     kafka.topic = "crash"
     kafka.consumer.group.id = "crash-reader"
+    // the killed member's partitions move to the restarted one once its session expires
+    kafka.consumer.session.timeout.ms = 6000
+    kafka.consumer.heartbeat.interval.ms = 1000
   }
   sink k : file_roll { sink { directory = "out", rollInterval = 0, batchSize = 100 } }
   c -> k
