@@ -13,7 +13,7 @@ import type { Position, TopItem } from './ast.js';
 import { parseAllItems, type ItemsParse, type ItemsParser, type ParseReuse } from './index.js';
 import { IncrementalLexer } from './incremental-lex.js';
 import * as T from './lexer.js';
-import { flowParser } from './parser.js';
+import { flowParser, type RangeOutput } from './parser.js';
 import { hasLineBreak, type LineMap } from './positions.js';
 import { GIVE_UP_AFTER } from './recovery.js';
 import { describeProblem, describeRecognitionError, type Tokens } from './syntax-errors.js';
@@ -36,6 +36,11 @@ interface Part {
   positions: Position[];
   /** Whether a message quotes a line number ("the `{` opened at line 12"). */
   quotesLines: boolean;
+  /**
+   * Whether its messages depend on its window alone. One about a token that recovery made up
+   * (a missing `{`) points at the end of the file, and that moves with every edit.
+   */
+  reusable: boolean;
 }
 
 export interface IncrementalStats {
@@ -76,6 +81,7 @@ export class IncrementalParser implements ParseReuse {
       i = next;
       failures += part.failures;
       parts.push(part);
+      if (!part.reusable) continue;
       const same = current.get(part.key);
       if (same) same.push(part);
       else current.set(part.key, [part]);
@@ -137,6 +143,9 @@ interface Window {
   key: string;
   offset: number;
   line: number;
+  /** Where the window ends; the end of the file when it reaches it. */
+  end: number;
+  reachesEnd: boolean;
 }
 
 /**
@@ -150,7 +159,13 @@ function windowOf(tokens: IToken[], lines: LineMap, from: number, to: number): W
   const start = lo === 0 || tokens.length === 0 ? 0 : tokens[lo]!.startOffset;
   const end = hi === tokens.length || tokens.length === 0 ? lines.text.length : T.tokenEnd(tokens[hi - 1]!);
   const at = lines.position(start);
-  return { key: `${at.col}:${from - lo}:${to - from}:${lines.text.slice(start, end)}`, offset: start, line: at.line };
+  return {
+    key: `${at.col}:${from - lo}:${to - from}:${lines.text.slice(start, end)}`,
+    offset: start,
+    line: at.line,
+    end,
+    reachesEnd: hi === tokens.length,
+  };
 }
 
 function parsePart(tokens: IToken[], lines: LineMap, described: Tokens, from: number, to: number, window: Window): Part | undefined {
@@ -162,8 +177,11 @@ function parsePart(tokens: IToken[], lines: LineMap, described: Tokens, from: nu
     if (!out) return undefined;
     const errorDiagnostics = out.errors.map((e) => describeRecognitionError(e, described));
     const problemDiagnostics = out.problems.map((p) => describeProblem(p, described));
+    const { key, offset, line } = window;
     return {
-      ...window,
+      key,
+      offset,
+      line,
       items: out.items,
       buildDiagnostics: out.buildDiagnostics,
       errorDiagnostics,
@@ -171,6 +189,9 @@ function parsePart(tokens: IToken[], lines: LineMap, described: Tokens, from: nu
       failures: out.failures,
       positions,
       quotesLines: [out.buildDiagnostics, errorDiagnostics, problemDiagnostics].some((list) => list.some(quotesLine)),
+      reusable:
+        positions.every((p) => p.offset >= window.offset && p.offset <= window.end) &&
+        (window.reachesEnd || !mentionsMadeUpToken(out)),
     };
   } finally {
     lines.recorder = undefined;
@@ -188,4 +209,13 @@ function join<P, T>(parts: P[], list: (part: P) => T[]): T[] {
   const out: T[] = [];
   for (const part of parts) for (const item of list(part)) out.push(item);
   return out;
+}
+
+/** Whether an error is about a token recovery inserted, or the end of the input (no offset). */
+function mentionsMadeUpToken(out: RangeOutput): boolean {
+  const madeUp = (t: IToken | undefined) => t !== undefined && Number.isNaN(t.startOffset);
+  return (
+    out.errors.some((e) => madeUp(e.token) || madeUp((e as { previousToken?: IToken }).previousToken)) ||
+    out.problems.some((p) => (p.kind === 'stray' ? madeUp(p.token) : madeUp(p.open) || madeUp(p.found) || madeUp(p.name)))
+  );
 }

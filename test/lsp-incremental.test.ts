@@ -96,6 +96,17 @@ describe('incremental compiling equals a fresh compile', () => {
     expect(incremental.agents.map((a) => a.name)).toEqual(['agent0', 'agent2']);
   });
 
+  it('does not reuse an error about a made-up `{`, which points at the end of the file', () => {
+    const compiler = new IncrementalCompiler();
+    // The missing `{` is inserted by recovery; the unclosed agent's related span is the file's end.
+    const text = `agent a0\n  channel c : memory { capacity = 1 }\n\nagent b {\n${'  channel d : memory {}\n'.repeat(5)}}\n`;
+    comparable(text, compiler);
+    const edited = `${text}// one more line\n`;
+    const incremental = comparable(edited, compiler);
+    expect(incremental).toEqual(comparable(edited));
+    expect(incremental.diagnostics.find((d) => d.related)?.related?.[0]?.span.start.offset).toBe(edited.length);
+  });
+
   it('parses an agent again when its text changed, and only that one', () => {
     const compiler = new IncrementalCompiler();
     const parser = compiler.parser;
