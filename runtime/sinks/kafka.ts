@@ -1,0 +1,125 @@
+// Flume's Kafka sink: each take of up to flumeBatchSize events is sent as one produce call and
+// the take commits only once the broker acknowledged it (kafka.producer.acks); a failure rolls
+// the take back and throws, so the sink runner retries after its backoff and nothing is lost
+// (at least once: a batch the broker stored but whose answer was lost is sent again).
+// Per event, as Flume's KafkaSink: the topic is the header named by topicHeader when
+// allowTopicOverride is on, else kafka.topic with its %{header} escapes; the key is the `key`
+// header; the partition is the partitionIdHeader header's value, else defaultPartitionId, else
+// the client's (by key, or round robin); timestampHeader gives the record timestamp; header.*
+// maps event headers to record headers; useFlumeEventFormat sends the whole event as an Avro
+// AvroFlumeEvent instead of the body.
+import { Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { Sink, SinkFactory, Status } from '../core/component.js';
+import { ConfigError, need, paramBool, paramList, paramNumber, paramString, paramsUnder } from '../core/config.js';
+import { EventDeliveryException } from '../core/errors.js';
+import type { Event } from '../core/event.js';
+import { SinkCounter } from '../core/metrics.js';
+import { compileBucketPath, hasEscapes } from '../lib/bucket-path.js';
+import { encodeFlumeEvent } from '../lib/flume-event-format.js';
+import { kafkaClientSettings, kafkaErrorText } from '../lib/kafka-client.js';
+import { processBatch } from '../lib/sink-batch.js';
+
+const ACKS: Record<string, number> = { '0': 0, '1': 1, '-1': -1, all: -1 };
+
+const create: SinkFactory = (config, ctx) => {
+  const p = config.params;
+  const name = `sink \`${config.name}\``;
+  const bootstrap = need(paramList(p, 'kafka.bootstrap.servers'), config.name, 'kafka.bootstrap.servers');
+  const topicTemplate = need(paramString(p, 'kafka.topic'), config.name, 'kafka.topic');
+  const batchSize = need(paramNumber(p, 'flumeBatchSize'), config.name, 'flumeBatchSize');
+  const acksText = need(paramString(p, 'kafka.producer.acks'), config.name, 'kafka.producer.acks');
+  const acks = ACKS[acksText.trim().toLowerCase()];
+  if (acks === undefined) throw new ConfigError(`${name}: \`kafka.producer.acks\` must be 0, 1, -1 or all, not \`${acksText}\``);
+  const flumeFormat = paramBool(p, 'useFlumeEventFormat') ?? false;
+  const defaultPartition = paramNumber(p, 'defaultPartitionId');
+  const partitionHeader = paramString(p, 'partitionIdHeader');
+  const allowOverride = paramBool(p, 'allowTopicOverride') ?? true;
+  const topicHeader = paramString(p, 'topicHeader') ?? 'topic';
+  const timestampHeader = paramString(p, 'timestampHeader');
+  const headerMap = paramsUnder(p, 'header.').map(([flume, kafka]) => [flume, Buffer.from(String(kafka))] as const);
+  const topicOf = hasEscapes(topicTemplate) ? compileBucketPath(topicTemplate) : () => topicTemplate;
+  const settings = kafkaClientSettings({
+    component: name,
+    params: p,
+    prefix: 'kafka.producer.',
+    bootstrap,
+    defaultClientId: `flowc-${ctx.agent}-${config.name}`,
+    handled: ['acks'],
+    log: ctx.log,
+  });
+  const counter = new SinkCounter(config.name);
+  let producer: Producer | undefined;
+
+  const open = () =>
+    (producer ??= new Producer({
+      ...settings.connection,
+      ...settings.producer,
+      acks,
+      autocreateTopics: true,
+    }));
+
+  function record(e: Event): MessageToProduce {
+    const h = e.headers;
+    const override = allowOverride ? h[topicHeader] : undefined;
+    const topic = override || topicOf(h);
+    const m: MessageToProduce = { topic, value: flumeFormat ? encodeFlumeEvent(e) : e.body };
+    const key = h.key;
+    if (key !== undefined) m.key = Buffer.from(key, 'utf8');
+    const partitionText = partitionHeader !== undefined ? h[partitionHeader] : undefined;
+    if (partitionText !== undefined) {
+      const n = Number(partitionText);
+      if (!Number.isInteger(n) || n < 0) throw new EventDeliveryException(`the ${partitionHeader} header \`${partitionText}\` is not a partition number`);
+      m.partition = n;
+    } else if (defaultPartition !== undefined) m.partition = defaultPartition;
+    const stamp = timestampHeader !== undefined ? h[timestampHeader] : undefined;
+    if (stamp !== undefined && /^-?\d+$/.test(stamp.trim())) m.timestamp = BigInt(stamp.trim());
+    if (headerMap.length) {
+      const out = new Map<Buffer, Buffer>();
+      for (const [flume, kafka] of headerMap) {
+        const v = h[flume];
+        if (v !== undefined) out.set(kafka, Buffer.from(v, 'utf8'));
+      }
+      if (out.size) m.headers = out;
+    }
+    return m;
+  }
+
+  async function deliver(events: Event[]): Promise<void> {
+    const messages = events.map(record);
+    const client = open();
+    try {
+      await client.send({ messages });
+    } catch (e) {
+      // A fresh client next time: its metadata and connections may be those of a broker that went away.
+      producer = undefined;
+      void client.close().catch(() => {});
+      counter.connectionFailed++;
+      throw new EventDeliveryException(`Kafka did not acknowledge ${events.length} event(s) for ${[...new Set(messages.map((m) => m.topic))].join(', ')}: ${kafkaErrorText(e)}`);
+    }
+  }
+
+  const sink: Sink = {
+    start() {
+      ctx.metrics.register(counter);
+      counter.start();
+      open();
+      counter.connectionCreated++;
+    },
+    async stop() {
+      counter.stop();
+      const client = producer;
+      producer = undefined;
+      if (client) {
+        counter.connectionClosed++;
+        await client.close().catch(() => {});
+      }
+    },
+    process(): Promise<Status> {
+      return processBatch(ctx.channel, batchSize, deliver, counter);
+    },
+    endpoints: () => bootstrap.map((b) => `kafka://${b}/${topicTemplate}`),
+  };
+  return sink;
+};
+
+export default create;
