@@ -216,8 +216,10 @@ describe('hdfs sink: formats', () => {
     const d = dir();
     harness = await hdfsSink(`hdfs.path = "${d}", hdfs.fileType = "CompressedStream", hdfs.codeC = "default", hdfs.rollInterval = 0, hdfs.rollSize = 0, hdfs.rollCount = 0, hdfs.batchSize = 4`);
     const events = Array.from({ length: 10 }, (_, i) => ev(`row ${i}`));
-    await harness.put(events);
-    await harness.drain();
+    for (const part of [events.slice(0, 4), events.slice(4, 8), events.slice(8)]) {
+      await harness.put(part);
+      await harness.drain();
+    }
     const script = `
 import sys, zlib
 data = open(sys.argv[1], 'rb').read()
@@ -306,6 +308,42 @@ describe('hdfs sink: SequenceFile (local)', () => {
     expect(at).toBeGreaterThan(0);
     expect(bytes.readInt32BE(at + record.length)).toBe(-1);
     expect(bytes.length).toBe(at + record.length + 4 + 16);
+  });
+});
+
+describe('hdfs sink: transactions', () => {
+  it('with a backlog, writes several full transactions with one append and commits them all; a short take ends the group', async () => {
+    const d = dir();
+    harness = await hdfsSink(`hdfs.path = "${d}", ${base}, hdfs.batchSize = 10, serializer = "avro_event"`);
+    await harness.put(Array.from({ length: 35 }, (_, i) => ev(`e${i}`)));
+    expect(await harness.sink.process()).toBe('READY');
+    expect(harness.channel.size()).toBe(0);
+    const sink = harness.metrics.json()['SINK.k']!;
+    expect([sink.BatchCompleteCount, sink.BatchUnderflowCount, sink.BatchEmptyCount, sink.EventDrainSuccessCount]).toEqual(['3', '1', '0', '35']);
+    // one append: the container header, then one block of 35 records
+    const got: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      avro
+        .createFileDecoder(join(d, `FlumeData.${T0 + 1}.tmp`))
+        .on('data', (r: { body: Buffer }) => got.push(r.body.toString()))
+        .on('end', () => resolve())
+        .on('error', reject);
+    });
+    expect(got).toHaveLength(35);
+    expect(await harness.sink.process()).toBe('BACKOFF');
+  });
+
+  it('a failed write rolls every transaction of the group back, in order', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'blocked'), '');
+    harness = await hdfsSink(`hdfs.path = "${d}/blocked", ${base}, hdfs.batchSize = 10`);
+    const events = Array.from({ length: 25 }, (_, i) => ev(`e${i}`));
+    await harness.put(events);
+    await expect(harness.sink.process()).rejects.toThrow(/could not deliver 25 event/);
+    expect(harness.channel.size()).toBe(25);
+    rmSync(join(d, 'blocked'));
+    await harness.drain();
+    expect(lines(join(d, 'blocked', `FlumeData.${T0 + 2}.tmp`))).toEqual(events.map((e) => e.body.toString()));
   });
 });
 
