@@ -1,7 +1,7 @@
 // Runtime benchmark: real agents, as the user runs them, under load from other processes.
 //
 //   npm run bench:runtime                 (builds, then runs this file; records bench/RESULTS.md)
-//   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,file100,file1000,startup]
+//   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,file100,file1000,hdfslocal,hdfs,startup]
 //
 // Each case writes a .flow file, builds it with `flowc build --target bundle` and runs the
 // bundle as a child process (`node x.agent.mjs --monitor-port P`). Load generators run as other
@@ -40,6 +40,7 @@ import {
 import { syslogLine } from './runtime/data.mjs';
 import { avroCase } from './runtime/avro.mjs';
 import { fileChannelCase } from './runtime/file-channel.mjs';
+import { hdfsLocalCase, hdfsWebHdfsCase } from './runtime/hdfs.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -48,7 +49,7 @@ const option = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const RUNS = Number(option('--runs', '3'));
-const ONLY = option('--only', 'seq,http,netcat,syslog,avro,file100,file1000,startup').split(',');
+const ONLY = option('--only', 'seq,http,netcat,syslog,avro,file100,file1000,hdfslocal,hdfs,startup').split(',');
 const RECORD = !flag('--no-record');
 const STARTED = Date.now();
 
@@ -67,6 +68,9 @@ const AVRO = [
   { batch: 1000, events: 2_000_000 },
 ];
 const STARTUP_RUNS = 5;
+// memory → hdfs (DataStream, text): events of 256-byte bodies from Flume's RpcClient, batches of 1,000.
+const HDFS_LOCAL_EVENTS = 200_000;
+const HDFS_EVENTS = 100_000; // a WebHDFS APPEND costs 50–500 ms: about a minute per run
 
 // Apache Flume 1.11 on a 2-core machine, 256-byte bodies (the issue's reference figures).
 const FLUME = { seq: 2_600_000, http: 175_000, netcat: 270_000, syslog: 120_000, rsyslog: 310_000, startMs: 1200, idleRssMb: 110 };
@@ -466,7 +470,7 @@ function rows(results) {
       out.push(`| ${r.case} | failed: ${r.error.split('\n')[0]} | | | | | | | |`);
       continue;
     }
-    if (r.key === 'startup') continue;
+    if (r.key === 'startup' || r.hdfs) continue;
     const a = r.agent;
     const b = r.baselines[r.baselineName];
     const target = r.key === 'syslog' ? b.eventsPerSec : r.target;
@@ -475,6 +479,27 @@ function rows(results) {
     out.push(
       `| ${r.case} | ${k(a.eventsPerSec)}/s · ${a.mbPerSec.toFixed(1)} MB/s · ${mb(a.peakRssMb)} | ${r.baselineName} ${k(b.eventsPerSec)}/s · ${b.mbPerSec.toFixed(1)} MB/s · ${mb(b.peakRssMb)}${extra} | ${x(a.eventsPerSec, b.eventsPerSec)} | ${a.cpuUsPerEvent.toFixed(2)} / ${b.cpuUsPerEvent.toFixed(2)} | ${k(r.flume)}/s${r.key === 'syslog' ? ` (rsyslog there: ${k(FLUME.rsyslog)}/s)` : ''}${r.flumeRssMb ? ` · ${mb(r.flumeRssMb)} · ${r.baselines.flume.cpuUsPerEvent.toFixed(2)} µs/event CPU, measured in this run` : ''} | ${x(a.eventsPerSec, r.flume)}${r.flumeRssMb ? `; RSS ${x(a.peakRssMb, r.flumeRssMb)}; CPU per event ${x(a.cpuUsPerEvent, r.baselines.flume.cpuUsPerEvent)}` : ''} | ${r.targetText} | ${met ? 'met' : '**missed**'} |`,
     );
+  }
+  return out;
+}
+
+/** memory → hdfs rows: MB/s beside the raw baselines of the same run (and Flume's hdfs sink on the same HDFS). */
+function hdfsRows(results) {
+  const out = [];
+  const mbs = (r) => `${r.mbPerSec.toFixed(2)} MB/s`;
+  for (const r of results) {
+    if (r.error || !r.hdfs) continue;
+    const a = r.agent;
+    if (r.key === 'hdfslocal') {
+      out.push(
+        `| ${r.case} | ${mbs(a)} · ${k(a.eventsPerSec)}/s · ${mb(a.peakRssMb)} | plain writes + fdatasync per batch ${mbs(r.rawSync)}; plain writes ${mbs(r.raw)}; the same load into a null sink ${mbs(r.load)} | ${x(a.mbPerSec, r.rawSync.mbPerSec)} | ${a.cpuUsPerEvent.toFixed(2)} / – | | | ≥ 0.7× raw | ${a.mbPerSec >= 0.7 * r.rawSync.mbPerSec ? 'met' : '**missed**'} |`,
+      );
+    } else {
+      const f = r.flumeRun;
+      out.push(
+        `| ${r.case} | ${mbs(a)} · ${k(a.eventsPerSec)}/s · ${mb(a.peakRssMb)} | WebHDFS APPEND per batch ${mbs(r.rawAppend)}; one CREATE ${mbs(r.rawCreate)} | ${x(a.mbPerSec, r.rawAppend.mbPerSec)} | ${a.cpuUsPerEvent.toFixed(2)} / – | ${f ? `${mbs(f)} · ${mb(f.peakRssMb)}, measured in this run` : '–'} | ${f ? x(a.mbPerSec, f.mbPerSec) : '–'} | ≥ 1.5× Flume, ≥ 0.7× raw | ${f && a.mbPerSec >= 1.5 * f.mbPerSec && a.mbPerSec >= 0.7 * r.rawAppend.mbPerSec ? 'met' : '**missed**'} |`,
+      );
+    }
   }
   return out;
 }
@@ -501,6 +526,7 @@ function report(results) {
     '| case | agent: events/s · MB/s · peak RSS | baseline, same run | agent ÷ baseline | CPU µs/event, agent / baseline | Flume 1.11 | agent ÷ Flume | target | |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows(results),
+    ...hdfsRows(results),
     ...startupRows(results),
     '',
     `Every run of the agent (events/s): ${results
@@ -544,6 +570,26 @@ const cases = {
   avro: avroCases,
   file100: () => fileChannelCase(tmp, 100, RUNS),
   file1000: () => fileChannelCase(tmp, 1000, RUNS),
+  hdfslocal: async () => ({
+    key: 'hdfslocal',
+    hdfs: true,
+    case: 'avro → memory → hdfs (DataStream, text) on a local path',
+    input: `${HDFS_LOCAL_EVENTS.toLocaleString('en')} events of 256-byte bodies from Flume's RpcClient in appendBatch of 1,000; hdfs.batchSize 1,000, no rolling`,
+    baselineWhat: 'the same lines written by a plain Node loop, one write (and one fdatasync) per 1,000',
+    ...(await hdfsLocalCase(tmp, HDFS_LOCAL_EVENTS, RUNS)),
+  }),
+  hdfs: async () => {
+    const r = await hdfsWebHdfsCase(tmp, HDFS_EVENTS, Math.min(RUNS, 2));
+    return {
+      key: 'hdfs',
+      hdfs: true,
+      case: 'avro → memory → hdfs (DataStream, text) on HDFS (MiniDFSCluster, WebHDFS)',
+      input: `${HDFS_EVENTS.toLocaleString('en')} events of 256-byte bodies from Flume's RpcClient in appendBatch of 1,000; hdfs.batchSize 1,000, no rolling; Flume 1.11's hdfs sink on the same cluster and load`,
+      baselineWhat: 'runtime/lib/webhdfs.ts uploading the same lines: one APPEND per 1,000, each acknowledged before the next; and all in one CREATE',
+      ...r,
+      flumeRun: r.flume,
+    };
+  },
   startup: startupCase,
 };
 const results = [];

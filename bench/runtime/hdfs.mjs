@@ -7,7 +7,8 @@
 //   the same bytes (one CREATE; one APPEND per batch) and Apache Flume 1.11's own hdfs sink on
 //   the same cluster and load (bench/runtime/hdfs-peers.mjs);
 // - a local directory, beside plain sequential writes of the same bytes (one write per batch;
-//   and one write + fdatasync per batch, what durability per batch costs on that disk).
+//   and one write + fdatasync per batch, what durability per batch costs on that disk), and the
+//   same agent and load with a null sink (what the load itself reaches).
 // MB/s = event-body bytes (10^6) per second.
 import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,17 +19,21 @@ import { flumeHdfsRun, rawWebHdfsRuns, startMiniDfs } from './hdfs-peers.mjs';
 const BODY = 256;
 const BATCH = 1000;
 
-const drained = (m) => Number(m['SINK.k']?.EventDrainSuccessCount ?? 0);
+const drained = (m) => Number(m['CHANNEL.c']?.EventTakeSuccessCount ?? 0);
 
+/** The agent with the hdfs sink (`sinkProps`), or with a null sink: the load's own ceiling. */
 async function agentRun(tmp, name, sinkProps, events) {
   const port = await freePort();
+  const sink = sinkProps
+    ? `hdfs { ${sinkProps}, hdfs.fileType = "DataStream", hdfs.batchSize = ${BATCH}, hdfs.rollCount = 0, hdfs.rollSize = 0, hdfs.rollInterval = 0, hdfs.useLocalTimeStamp = true }`
+    : `null { batchSize = ${BATCH} }`;
   const { bundle } = buildBundle(
     tmp,
     name,
     `agent ${name} {
   source r : avro { bind = "127.0.0.1", port = ${port} }
   channel c : memory { capacity = 100_000, transactionCapacity = ${BATCH} }
-  sink k : hdfs { ${sinkProps}, hdfs.fileType = "DataStream", hdfs.batchSize = ${BATCH}, hdfs.rollCount = 0, hdfs.rollSize = 0, hdfs.rollInterval = 0, hdfs.useLocalTimeStamp = true }
+  sink k : ${sink}
   r -> c -> k
 }
 `,
@@ -38,7 +43,7 @@ async function agentRun(tmp, name, sinkProps, events) {
     const c0 = agent.cpuMs();
     const t0 = now();
     await rpcLoad(port, events, BATCH);
-    const { t } = await pollUntil(agent, (m) => drained(m) >= events, { everyMs: 20, timeoutMs: 600_000, what: 'the hdfs sink to commit every event' });
+    const { t } = await pollUntil(agent, (m) => drained(m) >= events, { everyMs: 20, timeoutMs: 600_000, what: 'the sink to commit every event' });
     const ms = t - t0;
     return { ms, eventsPerSec: (events / ms) * 1000, mbPerSec: (events * BODY) / ms / 1000, cpuUsPerEvent: ((agent.cpuMs() - c0) * 1000) / events, ...agent.memory() };
   } finally {
@@ -75,14 +80,16 @@ export async function hdfsLocalCase(tmp, events, runs) {
   const agentRuns = [];
   const raw = [];
   const rawSync = [];
+  const load = [];
   for (let run = 0; run < runs; run++) {
     const out = join(tmp, `hdfs-local-${run}`);
     agentRuns.push(await agentRun(tmp, `hdfslocal${run}`, `hdfs.path = "${out}"`, events));
+    load.push(await agentRun(tmp, `hdfsnull${run}`, '', events));
     rmSync(out, { recursive: true, force: true });
     raw.push(rawLocal(join(tmp, 'raw-local'), events, false));
     rawSync.push(rawLocal(join(tmp, 'raw-local'), events, true));
   }
-  return { agent: best(agentRuns), all: agentRuns, raw: best(raw), rawSync: best(rawSync), events };
+  return { agent: best(agentRuns), all: agentRuns, raw: best(raw), rawSync: best(rawSync), load: best(load), events };
 }
 
 /** memory → hdfs on a MiniDFSCluster through WebHDFS, beside raw WebHDFS uploads and Flume's hdfs sink. */
