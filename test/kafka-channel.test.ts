@@ -3,13 +3,14 @@
 // events out again), a flowc agent through it end to end, a channel written by a real Flume
 // 1.11 agent read by a flowc agent, and a SIGKILLed `flowc run` reader losing nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Channel } from '../runtime/core/channel.js';
 import { newHeaders, type Event } from '../runtime/core/event.js';
 import { startFlumeAgent } from './helpers/flume.js';
 import { startKafka, type KafkaCluster } from './helpers/kafka.js';
-import { bin, freePort, runFlow, scratch, spawnNode, waitFor, type Running } from './runtime/helpers.js';
+import { bin, configsOf, freePort, httpPost, runFlow, scratch, spawnNode, waitFor, type Running } from './runtime/helpers.js';
 
 const { children, cleanup, work } = scratch();
 
@@ -220,6 +221,41 @@ agent collector {
     for (const l of lines) expect(l).toMatch(/^\{.*\borigin=flume-edge\b.*\} \d+$/);
   }, 300_000);
 
+  it('examples/kafka-tiers.flow: two edge agents feed the topic, the collector writes what both sent, headers included', async () => {
+    const [web, app] = [await freePort(), await freePort()];
+    const out = work();
+    // The example as written, on this test's broker (KAFKA_BROKERS), ports and output folder.
+    const text = readFileSync('examples/kafka-tiers.flow', 'utf8')
+      .replaceAll('port = 8081', `port = ${web}`)
+      .replaceAll('port = 44445', `port = ${app}`)
+      .replaceAll('"out/kafka"', JSON.stringify(out))
+      .replaceAll('"flowc-logs"', '"example-logs"');
+    const r = await runFlow('', { configs: configsOf(text, { KAFKA_BROKERS: kafka.bootstrap }) });
+    cleanup.push(() => r.stop());
+    const posted = await httpPost(web, JSON.stringify([{ headers: { user: 'ana' }, body: 'GET /cart' }]));
+    expect(posted.status).toBe(200);
+    // As `printf … | nc -N`: netcat answers once the edge's Kafka channel committed the line.
+    const answer = await new Promise<string>((resolveAnswer, reject) => {
+      const sock = connect(app, '127.0.0.1', () => sock.end('payment accepted\n'));
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('close', () => resolveAnswer(got));
+      sock.on('error', reject);
+    });
+    expect(answer).toBe('OK\n');
+    await waitFor(() => rolled(out).length >= 2, 120_000, 'both events written by the collector', 200).catch((e) => {
+      throw new Error(`${e.message}\n${r.lines.slice(-10).join('\n')}`);
+    });
+    const lines = rolled(out);
+    expect(lines).toHaveLength(2);
+    const cart = lines.find((l) => l.endsWith('} GET /cart'));
+    const payment = lines.find((l) => l.endsWith('} payment accepted'));
+    expect(cart).toMatch(/^\{.*\bedge=web\b.*\}/);
+    expect(cart).toMatch(/\buser=ana\b/);
+    expect(payment).toMatch(/^\{.*\bedge=app\b.*\}/);
+    expect(payment).toMatch(/\btimestamp=\d+/);
+  }, 180_000);
+
   it('a reader SIGKILLed in the middle of taking loses nothing after a restart (at least once)', async () => {
     const total = 60_000;
     const writer = await open(await runFlow(channelFlow('fill', 'crash', 'unused')));
@@ -242,7 +278,6 @@ agent collector {
 }
 `,
     );
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(out);
     const first = spawnNode([bin, 'run', 'reader.flow'], d);
     children.push(first);

@@ -379,6 +379,7 @@ export const channels: readonly ComponentSpec[] = [
     kind: 'kafka',
     aliases: [],
     className: 'org.apache.flume.channel.kafka.KafkaChannel',
+    sharedOutsideAgent: true,
     doc: 'Uses a Kafka topic as the channel; it can also feed Kafka without a sink or read it without a source.',
     properties: [
       {

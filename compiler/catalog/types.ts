@@ -119,6 +119,11 @@ export interface ComponentSpec {
    * whose batch is larger.
    */
   batchCheckedAtStart?: boolean;
+  /**
+   * A channel whose events live outside the agent (a Kafka topic that agents share): written
+   * with no sink on it, or read with no source, it is complete (Flume keeps it too).
+   */
+  sharedOutsideAgent?: boolean;
   listens?: ListenSpec;
   connects?: ConnectSpec;
   /** Properties naming directories that must not be shared with another component. */

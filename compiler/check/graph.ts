@@ -61,6 +61,7 @@ function checkChannelsUsed(agent: Agent, diagnostics: Diagnostic[]): void {
     const fed = indexOf(agent).writers(c.name).length > 0;
     const drained = indexOf(agent).readers(c.name).length > 0;
     if (fed && drained) continue;
+    if ((fed || drained) && c.spec?.sharedOutsideAgent) continue; // the other end is another agent
     const message = !fed && !drained
       ? `channel \`${c.name}\` is not connected to anything`
       : !fed

@@ -46,7 +46,9 @@ const create: SourceFactory = (config, ctx) => {
   const ack = paramBool(p, 'ack-every-event') ?? true;
   const encoding = paramString(p, 'encoding') ?? 'utf-8';
   const decoder = isUtf8(encoding) ? undefined : decoderFor(encoding, `source \`${config.name}\``);
-  const listener = new TcpListener(serve, (e) => ctx.fail(e));
+  // Half-open: a client that sends its lines and then shuts down its side (`nc -N`) still gets
+  // the replies, which come after the channels commit (a Kafka or file channel commits later).
+  const listener = new TcpListener(serve, (e) => ctx.fail(e), undefined, undefined, { allowHalfOpen: true });
 
   const toBody = (b: Buffer): Buffer => (decoder ? Buffer.from(decoder.decode(b), 'utf8') : b);
 
@@ -60,6 +62,8 @@ const create: SourceFactory = (config, ctx) => {
     };
     socket.on('close', finish);
     socket.on('error', (e) => ctx.log.debug(`client connection error: ${errorText(e)}`));
+    // The client is done sending: end our side once its last lines are committed and answered.
+    socket.on('end', () => void busy.then(() => !closed && socket.end()));
     socket.on('data', (chunk: Buffer) => {
       if (closed) return; // after the FAILED reply: read and discard
       // Handle chunks one after the other: pause reading while a batch is written.

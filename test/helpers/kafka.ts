@@ -98,7 +98,11 @@ function track(proc: ChildProcess): void {
 
 /** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // One that starts with `-` would be read by kafka-storage's argument parser as an option.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function makeTls(dir: string): KafkaTls & { keystorePem: string } {
