@@ -75,8 +75,11 @@ export class IncrementalParser implements ParseReuse {
         const window = windowOf(tokens, lines, from, to);
         part = this.take(window.key, window.offset, window.line);
         if (part) reused++;
-        else part = parsePart(tokens, lines, described, from, to, window);
-        if (!part && next >= starts.length) return this.wholeFile(tokens, lines, described);
+        else {
+          const parsed = parsePart(tokens, lines, described, from, to, window);
+          if (parsed === 'gave up' || (!parsed && next >= starts.length)) return this.wholeFile(tokens, lines, described);
+          part = parsed;
+        }
       }
       i = next;
       failures += part.failures;
@@ -168,13 +171,13 @@ function windowOf(tokens: IToken[], lines: LineMap, from: number, to: number): W
   };
 }
 
-function parsePart(tokens: IToken[], lines: LineMap, described: Tokens, from: number, to: number, window: Window): Part | undefined {
+function parsePart(tokens: IToken[], lines: LineMap, described: Tokens, from: number, to: number, window: Window): Part | 'gave up' | undefined {
   // Every position of the part's nodes and messages is made by `lines`, during these calls.
   const positions: Position[] = [];
   lines.recorder = positions;
   try {
     const out = flowParser.parseRange(tokens, lines, from, to, CONTEXT);
-    if (!out) return undefined;
+    if (out === undefined || out === 'gave up') return out;
     const errorDiagnostics = out.errors.map((e) => describeRecognitionError(e, described));
     const problemDiagnostics = out.problems.map((p) => describeProblem(p, described));
     const { key, offset, line } = window;

@@ -86,10 +86,10 @@ class FlowParser extends RecoveringParser {
    * Parses the top-level items among `tokens[from, to)` exactly as a parse of the whole file
    * would, provided the item loop of the file is what reaches `to` (see incremental.ts): the
    * parser sees up to `context` tokens on either side, for its look-ahead and look-behind.
-   * Undefined when that does not hold (an item ran past `to`) or the parser gave up: the
-   * caller then parses the whole file.
+   * Undefined when that does not hold (an item ran past `to`): the caller then parses a
+   * longer range. 'gave up' after too many errors: the caller then parses the whole file.
    */
-  parseRange(tokens: IToken[], lines: LineMap, from: number, to: number, context: number): RangeOutput | undefined {
+  parseRange(tokens: IToken[], lines: LineMap, from: number, to: number, context: number): RangeOutput | 'gave up' | undefined {
     const lo = Math.max(0, from - context);
     const hi = Math.min(tokens.length, to + context);
     this.text = lines.text;
@@ -105,7 +105,7 @@ class FlowParser extends RecoveringParser {
       const errors = this.errors.filter((e) => e.name !== 'NotAllInputParsedException');
       return { items: this.topItems, buildDiagnostics: this.build.diagnostics, errors, problems: this.problems, failures: this.failureCount };
     } catch (e) {
-      if (e instanceof GiveUp) return undefined;
+      if (e instanceof GiveUp) return 'gave up';
       throw e;
     } finally {
       this.input = [];

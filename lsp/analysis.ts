@@ -1,5 +1,7 @@
 // One open document and what the compiler makes of it. The analysis of a version is computed
-// once, when a feature first needs it, and shared by every request on that version.
+// once, when a feature first needs it, and shared by every request on that version. Each
+// document keeps an IncrementalCompiler: an edit re-does only the agents it touched, with the
+// same results as a fresh compile (compiler/incremental.ts).
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowFile } from '../grammar/ast.js';

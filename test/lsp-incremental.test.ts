@@ -107,6 +107,15 @@ describe('incremental compiling equals a fresh compile', () => {
     expect(incremental.diagnostics.find((d) => d.related)?.related?.[0]?.span.start.offset).toBe(edited.length);
   });
 
+  it('parses the whole file when the parser gives up on too many errors, and says where', () => {
+    const compiler = new IncrementalCompiler();
+    const text = `agent a {\n${'  x\n'.repeat(700)}}\n${'agent b {\n  = =\n}\n'.repeat(50)}`;
+    const incremental = comparable(text, compiler);
+    expect(compiler.parser.stats.wholeFile).toBe(true);
+    expect(incremental).toEqual(comparable(text));
+    expect(incremental.diagnostics.some((d) => d.notes?.some((n) => n.includes('the parser stopped at line')))).toBe(true);
+  });
+
   it('parses an agent again when its text changed, and only that one', () => {
     const compiler = new IncrementalCompiler();
     const parser = compiler.parser;
