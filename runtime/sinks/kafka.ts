@@ -21,6 +21,17 @@ import { processBatch } from '../lib/sink-batch.js';
 
 const ACKS: Record<string, number> = { '0': 0, '1': 1, '-1': -1, all: -1 };
 
+/** Flume's KafkaSinkCounter: the sink counters without EventWriteFail / ChannelReadFail, plus the send timer (ms) and rollbacks. */
+class KafkaSinkCounter extends SinkCounter {
+  kafkaEventSendTimer = 0;
+  rollbacks = 0;
+
+  protected override values(): Record<string, number> {
+    const { EventWriteFail: _w, ChannelReadFail: _r, ...rest } = super.values();
+    return { ...rest, KafkaEventSendTimer: this.kafkaEventSendTimer, RollbackCount: this.rollbacks };
+  }
+}
+
 const create: SinkFactory = (config, ctx) => {
   const p = config.params;
   const name = `sink \`${config.name}\``;
@@ -47,7 +58,7 @@ const create: SinkFactory = (config, ctx) => {
     handled: ['acks'],
     log: ctx.log,
   });
-  const counter = new SinkCounter(config.name);
+  const counter = new KafkaSinkCounter(config.name);
   let producer: Producer | undefined;
 
   const open = () =>
@@ -87,9 +98,12 @@ const create: SinkFactory = (config, ctx) => {
   async function deliver(events: Event[]): Promise<void> {
     const messages = events.map(record);
     const client = open();
+    const started = Date.now();
     try {
       await client.send({ messages });
+      counter.kafkaEventSendTimer += Date.now() - started;
     } catch (e) {
+      counter.rollbacks++;
       // A fresh client next time: its metadata and connections may be those of a broker that went away.
       producer = undefined;
       void client.close().catch(() => {});
