@@ -2,6 +2,8 @@
 //
 //   npm run bench:runtime                 (builds, then runs this file; records bench/RESULTS.md)
 //   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,file100,file1000,hdfslocal,hdfs,startup]
+//                                [--avro-threads T] [--avro-warmup W]   (RpcLoad clients at once in the
+//                                avro case, default 4; events each run sends before its clock starts, default 200,000)
 //
 // Each case writes a .flow file, builds it with `flowc build --target bundle` and runs the
 // bundle as a child process (`node x.agent.mjs --monitor-port P`). Load generators run as other
@@ -67,6 +69,10 @@ const AVRO = [
   { batch: 100, events: 1_000_000 },
   { batch: 1000, events: 2_000_000 },
 ];
+// Clients at once: one RpcLoad client with one batch in flight cannot offer either server all it takes.
+const AVRO_THREADS = Number(option('--avro-threads', '4'));
+// Sent before the clock starts, so that both servers (and the client) are measured after their JIT compilers ran.
+const AVRO_WARMUP = Number(option('--avro-warmup', '200000'));
 const STARTUP_RUNS = 5;
 // memory → hdfs (DataStream, text): events of 256-byte bodies from Flume's RpcClient, batches of 1,000.
 const HDFS_LOCAL_EVENTS = 200_000;
@@ -559,7 +565,7 @@ function record(block) {
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const avroCases = async () => {
   const out = [];
-  for (const { batch, events } of AVRO) out.push(await avroCase(tmp, batch, events, RUNS));
+  for (const { batch, events } of AVRO) out.push(await avroCase(tmp, batch, events, RUNS, AVRO_THREADS, AVRO_WARMUP));
   return out;
 };
 const cases = {

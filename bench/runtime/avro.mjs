@@ -1,8 +1,10 @@
 // The avro case of bench/runtime.bench.mjs: avro → memory → null, fed by Flume's own RpcClient
-// (test/peers' RpcLoad, appendBatch of 256-byte bodies), measured for the flowc agent (a bundle)
-// and for Apache Flume 1.11 (a JVM from test/peers, `-Xmx256m`, the same flow as properties) in
-// the same run on the same load, and against a raw loopback socket carrying the same bytes with
-// the same round trips (raw-rpc.mjs). Events/s is RpcLoad's own figure: every batch answered
+// (test/peers' RpcLoad, appendBatch of 256-byte bodies, `threads` clients at once, each on its
+// own connection with one batch in flight, so that the load offers more than either server
+// takes), measured for the flowc agent (a bundle) and for Apache Flume 1.11 (a JVM from
+// test/peers, `-Xmx256m`, the same flow as properties) in the same run on the same load, and
+// against a raw loopback socket carrying the same bytes with the same round trips on as many
+// connections (raw-rpc.mjs). Events/s is RpcLoad's own figure: every batch answered
 // OK, which both sources send only after the batch is in the channel; the case then waits until
 // the null sink has taken every event. Peak RSS is VmHWM of the agent's process (the JVM's).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -43,8 +45,8 @@ function lines(stream) {
 }
 
 /** Runs RpcLoad to completion against 127.0.0.1:port; resolves with its JSON report. */
-export async function rpcLoad(port, events, batch) {
-  const p = spawnTracked('java', [...JVM, '-cp', classpath(), 'flowc.peers.RpcLoad', '--port', String(port), '--events', String(events), '--batch', String(batch), '--body-size', String(BODY), '--request-timeout', '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function rpcLoad(port, events, batch, threads = 1, warmup = 0) {
+  const p = spawnTracked('java', [...JVM, '-cp', classpath(), 'flowc.peers.RpcLoad', '--port', String(port), '--events', String(events), '--batch', String(batch), '--body-size', String(BODY), '--request-timeout', '60000', '--threads', String(threads), '--warmup', String(warmup)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = lines(p.proc.stdout);
   const code = await new Promise((r) => p.proc.once('exit', r));
   const line = out().split('\n').find((l) => l.startsWith('{'));
@@ -107,7 +109,7 @@ function portOpen(port) {
 const take = (m) => Number(m['CHANNEL.c']?.EventTakeSuccessCount ?? 0);
 
 /** One batch size: flowc, Flume and the raw socket, `runs` times each, alternating; best of each kept. */
-export async function avroCase(tmp, batch, events, runs) {
+export async function avroCase(tmp, batch, events, runs, threads = 1, warmup = 0) {
   const port = await freePort();
   const { bundle } = buildBundle(
     tmp,
@@ -137,13 +139,15 @@ a.sinks.k.channel = c
 `;
   const measure = async (agent, p) => {
     const c0 = agent.cpuMs();
-    const load = await rpcLoad(p, events, batch);
-    await pollUntil(agent, (m) => take(m) >= events, { what: 'the null sink to take every event', timeoutMs: 60_000 });
+    const load = await rpcLoad(p, events, batch, threads, warmup);
+    await pollUntil(agent, (m) => take(m) >= events + warmup, { what: 'the null sink to take every event', timeoutMs: 60_000 });
     return {
       ms: load.elapsedMs,
+      clientCpuUsPerEvent: (load.cpuMs * 1000) / events,
       eventsPerSec: load.eventsPerSec,
       mbPerSec: (load.eventsPerSec * BODY) / 1e6,
-      cpuUsPerEvent: ((agent.cpuMs() - c0) * 1000) / events,
+      // The server's CPU over every event it took, the warm-up's included (from /proc, so not split).
+      cpuUsPerEvent: ((agent.cpuMs() - c0) * 1000) / (events + warmup),
       ...agent.memory(),
     };
   };
@@ -172,7 +176,7 @@ a.sinks.k.channel = c
       while (!out().includes('ready')) await sleep(10);
       const rport = JSON.parse(out().split('\n')[0]).ready;
       const c0 = server.cpuMs();
-      const client = spawnTracked(process.execPath, [join(ROOT, 'bench/runtime/raw-rpc.mjs'), 'client', String(rport), String(reqBytes), String(batches)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const client = spawnTracked(process.execPath, [join(ROOT, 'bench/runtime/raw-rpc.mjs'), 'client', String(rport), String(reqBytes), String(batches), String(threads)], { stdio: ['ignore', 'pipe', 'pipe'] });
       const cout = lines(client.proc.stdout);
       await new Promise((r) => client.proc.once('exit', r));
       const { t0, t1 } = JSON.parse(cout().trim());
@@ -191,12 +195,12 @@ a.sinks.k.channel = c
   return {
     key: `avro${batch}`,
     case: `avro (appendBatch of ${batch.toLocaleString('en')}) → memory → null`,
-    input: `${events.toLocaleString('en')} events of ${BODY}-byte bodies, no headers, from Flume's RpcClient (test/peers RpcLoad, one connection, one batch at a time, ${reqBytes.toLocaleString('en')}-byte requests); Flume 1.11 runs the same flow with ${JVM.join(' ')}; every run of each: flowc ${agentRuns.map((r) => Math.round(r.eventsPerSec / 1000) + 'k').join(', ')}, Flume ${flumeRuns.map((r) => Math.round(r.eventsPerSec / 1000) + 'k').join(', ')} (RSS ${flumeRuns.map((r) => Math.round(r.peakRssMb)).join(', ')} MB)`,
+    input: `${events.toLocaleString('en')} events of ${BODY}-byte bodies, no headers, from Flume's RpcClient (test/peers RpcLoad, ${threads} client${threads === 1 ? '' : 's'} at once, each on its own connection with one batch in flight, after ${warmup.toLocaleString('en')} warm-up events not counted, ${reqBytes.toLocaleString('en')}-byte requests; the client's CPU: ${agent.clientCpuUsPerEvent.toFixed(2)} µs/event against flowc, ${flume.clientCpuUsPerEvent.toFixed(2)} against Flume); Flume 1.11 runs the same flow with ${JVM.join(' ')}; every run of each: flowc ${agentRuns.map((r) => Math.round(r.eventsPerSec / 1000) + 'k').join(', ')}, Flume ${flumeRuns.map((r) => Math.round(r.eventsPerSec / 1000) + 'k').join(', ')} (RSS ${flumeRuns.map((r) => Math.round(r.peakRssMb)).join(', ')} MB)`,
     agent,
     all: agentRuns,
     baselines: { raw: best(rawRuns), flume },
     baselineName: 'raw',
-    baselineWhat: 'a plain Node TCP server reading the same requests and answering each with the same 15-byte reply (raw-rpc.mjs)',
+    baselineWhat: `a plain Node TCP server reading the same requests and answering each with the same 15-byte reply, from ${threads} connection${threads === 1 ? '' : 's'} at once (raw-rpc.mjs)`,
     flume: flume.eventsPerSec,
     flumeRssMb,
     target: 2 * flume.eventsPerSec,

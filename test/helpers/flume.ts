@@ -363,6 +363,10 @@ export interface RpcLoadOptions {
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   jvmOpts?: string[];
+  /** Clients sending at once, each on its own connection and thread, with a share of the events. */
+  threads?: number;
+  /** Events sent before the clock starts (after the measured ones' sequence numbers). */
+  warmup?: number;
 }
 
 export interface RpcLoadResult {
@@ -400,6 +404,8 @@ export function runRpcLoad(o: RpcLoadOptions): Promise<RpcLoadResult> {
   }
   opt('connect-timeout', o.connectTimeoutMs);
   opt('request-timeout', o.requestTimeoutMs);
+  opt('threads', o.threads);
+  opt('warmup', o.warmup);
   const proc = spawn('java', [...(o.jvmOpts ?? ['-Xmx256m']), '-cp', cp, 'flowc.peers.RpcLoad', ...a], { stdio: ['ignore', 'pipe', 'pipe'] });
   killAllAtExit();
   running.add(proc);
