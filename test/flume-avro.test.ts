@@ -67,6 +67,15 @@ describe("Flume's clients → flowc's avro source", () => {
     expectEverySequence(events.map((e) => seqOf(e.body)), 70_000);
   }, 180_000);
 
+  it("four of Flume's RpcClients at once, after a warm-up (the benchmark's load): every event once", async () => {
+    const c = await flowcCollector();
+    const load = await runRpcLoad({ port: c.port, mode: 'appendBatch', batch: 100, events: 20_000, warmup: 4_000, threads: 4, bodySize: 64 });
+    expect(load.exitCode, load.stderr).toBe(0);
+    // Only the measured events count as sent; the warm-up's follow them in sequence.
+    expect(load).toMatchObject({ sent: 20_000, failed: 0, threads: 4, warmup: 4_000 });
+    expectEverySequence(takeAll(c.r, 'mem').map((e) => seqOf(e.body)), 24_000);
+  }, 180_000);
+
   it("Flume's RpcClient with deflate, and over TLS to a PKCS12 keystore", async () => {
     const deflate = await flowcCollector(', compression-type = deflate');
     const a = await runRpcLoad({ port: deflate.port, mode: 'appendBatch', batch: 100, events: 5000, compression: 'deflate', compressionLevel: 6 });
