@@ -2,7 +2,7 @@
 // clients (stopping closes them all), an optional address filter (ipFilter), an optional layer
 // under TLS (deflate), TLS, and a read timeout for a frame or TLS handshake that stalls half-way
 // (an idle connection between frames is fine: Flume's sinks keep one open without traffic).
-// Each server turns the connection's stream into calls and answers.
+// Each server extends it and turns a connection's stream into calls and answers (serve).
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -44,23 +44,23 @@ export interface RpcListenerShape {
   layer?: (socket: Socket) => Duplex;
 }
 
-export class RpcListener {
+/** A protocol's server: `serve` gets each admitted connection. */
+export abstract class RpcListener {
   private readonly tcp: TcpListener;
   private readonly readTimeoutMs: number;
 
-  /** `kind` names the protocol in logs (avro, thrift); `serve` gets each admitted connection. */
+  /** `kind` names the protocol in logs (avro, thrift). */
   constructor(
     private readonly kind: string,
-    private readonly o: RpcListenerOptions,
-    private readonly serve: (c: RpcConnection) => void,
+    private readonly options: RpcListenerOptions,
     private readonly shape: RpcListenerShape = {},
   ) {
-    this.readTimeoutMs = o.readTimeoutMs ?? 30_000;
+    this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
     this.tcp = new TcpListener(
       (socket) => this.accept(socket),
-      (e) => o.log?.error(`${kind} server error: ${errorText(e)}`),
+      (e) => options.log?.error(`${kind} server error: ${errorText(e)}`),
       new Set(),
-      (open) => o.onConnectionsChange?.(open),
+      (open) => options.onConnectionsChange?.(open),
       { noDelay: true, keepAlive: true, allowHalfOpen: shape.allowHalfOpen ?? false },
     );
   }
@@ -74,16 +74,18 @@ export class RpcListener {
   }
 
   listen(): Promise<number> {
-    return this.tcp.listen(this.o.host, this.o.port);
+    return this.tcp.listen(this.options.host, this.options.port);
   }
 
   close(): Promise<void> {
     return this.tcp.close();
   }
 
+  protected abstract serve(c: RpcConnection): void;
+
   private accept(socket: Socket): void {
-    socket.on('error', (e) => this.o.log?.debug(`${this.kind} client ${socket.remoteAddress}: ${errorText(e)}`));
-    const allow = this.o.allow;
+    socket.on('error', (e) => this.options.log?.debug(`${this.kind} client ${socket.remoteAddress}: ${errorText(e)}`));
+    const allow = this.options.allow;
     if (!allow) {
       this.open(socket);
       return;
@@ -95,7 +97,7 @@ export class RpcListener {
           this.open(socket);
           socket.resume();
         } else {
-          this.o.log?.info(`refused a connection from ${socket.remoteAddress} (ipFilterRules)`);
+          this.options.log?.info(`refused a connection from ${socket.remoteAddress} (ipFilterRules)`);
           socket.destroy();
         }
       },
@@ -104,7 +106,7 @@ export class RpcListener {
   }
 
   private open(socket: Socket): void {
-    const log = this.o.log;
+    const log = this.options.log;
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     const readTimeoutMs = this.readTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -119,8 +121,8 @@ export class RpcListener {
     };
     socket.on('close', disarm);
     let stream: Duplex = this.shape.layer ? this.shape.layer(socket) : socket;
-    if (this.o.tls) {
-      const secure = new TLSSocket(stream as Socket, { isServer: true, secureContext: this.o.tls });
+    if (this.options.tls) {
+      const secure = new TLSSocket(stream as Socket, { isServer: true, secureContext: this.options.tls });
       arm();
       secure.once('secure', disarm);
       secure.on('error', (e) => {

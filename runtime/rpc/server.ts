@@ -25,36 +25,19 @@ const MAX_QUEUED = 16;
 /** Reply bytes a client may leave unread before the server stops reading its requests. */
 const MAX_UNREAD = 1024 * 1024;
 
-export class AvroServer {
-  private readonly listener: RpcListener;
+export class AvroServer extends RpcListener {
   private readonly known = new KnownProtocols();
   private readonly limits: FrameLimits;
 
   constructor(private readonly o: AvroServerOptions) {
-    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
-    this.listener = new RpcListener('avro', o, (c) => this.serve(c), {
+    super('avro', o, {
       allowHalfOpen: true,
       ...(o.compression === 'deflate' ? { layer: (socket: Socket) => new DeflateStream(socket) } : {}),
     });
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
   }
 
-  get port(): number {
-    return this.listener.port;
-  }
-
-  get connections(): number {
-    return this.listener.connections;
-  }
-
-  listen(): Promise<number> {
-    return this.listener.listen();
-  }
-
-  close(): Promise<void> {
-    return this.listener.close();
-  }
-
-  private serve({ socket, stream, peer, readTimeoutMs, arm, disarm }: RpcConnection): void {
+  protected serve({ socket, stream, peer, readTimeoutMs, arm, disarm }: RpcConnection): void {
     const responder = new ConnectionResponder(this.known, this.o.handler);
     const queue: Frame[] = [];
     let busy = false;

@@ -24,30 +24,12 @@ export interface ThriftServerOptions extends RpcListenerOptions {
 export const DEFAULT_MAX_FRAME_BYTES = 16_384_000;
 const UNKNOWN_METHOD = 1;
 
-export class ThriftServer {
-  private readonly listener: RpcListener;
-
+export class ThriftServer extends RpcListener {
   constructor(private readonly o: ThriftServerOptions) {
-    this.listener = new RpcListener('thrift', o, (c) => this.serve(c));
+    super('thrift', o);
   }
 
-  get port(): number {
-    return this.listener.port;
-  }
-
-  get connections(): number {
-    return this.listener.connections;
-  }
-
-  listen(): Promise<number> {
-    return this.listener.listen();
-  }
-
-  close(): Promise<void> {
-    return this.listener.close();
-  }
-
-  private serve({ socket, stream, peer, arm, disarm }: RpcConnection): void {
+  protected serve({ socket, stream, peer, arm, disarm }: RpcConnection): void {
     const queue: Buffer[] = [];
     let busy = false;
     let closed = false;
