@@ -221,20 +221,21 @@ agent collector {
     for (const l of lines) expect(l).toMatch(/^\{.*\borigin=flume-edge\b.*\} \d+$/);
   }, 300_000);
 
-  it('examples/kafka-tiers.flow: two edge agents feed the topic, the collector writes what both sent, headers included', async () => {
+  it('examples/kafka-tiers.flow: two edges (Kafka channel, Kafka sink) feed the topic; the collector (Kafka channel) and the archive (Kafka source) each write every event, headers included', async () => {
     const [web, app] = [await freePort(), await freePort()];
-    const out = work();
-    // The example as written, on this test's broker (KAFKA_BROKERS), ports and output folder.
+    const [out, archive] = [work(), work()];
+    // The example as written, on this test's broker (KAFKA_BROKERS), ports and output folders.
     const text = readFileSync('examples/kafka-tiers.flow', 'utf8')
       .replaceAll('port = 8081', `port = ${web}`)
       .replaceAll('port = 44445', `port = ${app}`)
       .replaceAll('"out/kafka"', JSON.stringify(out))
+      .replaceAll('"out/kafka-archive"', JSON.stringify(archive))
       .replaceAll('"flowc-logs"', '"example-logs"');
     const r = await runFlow('', { configs: configsOf(text, { KAFKA_BROKERS: kafka.bootstrap }) });
     cleanup.push(() => r.stop());
     const posted = await httpPost(web, JSON.stringify([{ headers: { user: 'ana' }, body: 'GET /cart' }]));
     expect(posted.status).toBe(200);
-    // As `printf … | nc -N`: netcat answers once the edge's Kafka channel committed the line.
+    // As `printf … | nc -N`: the client half-closes, and still gets its answer.
     const answer = await new Promise<string>((resolveAnswer, reject) => {
       const sock = connect(app, '127.0.0.1', () => sock.end('payment accepted\n'));
       let got = '';
@@ -243,17 +244,19 @@ agent collector {
       sock.on('error', reject);
     });
     expect(answer).toBe('OK\n');
-    await waitFor(() => rolled(out).length >= 2, 120_000, 'both events written by the collector', 200).catch((e) => {
-      throw new Error(`${e.message}\n${r.lines.slice(-10).join('\n')}`);
-    });
-    const lines = rolled(out);
-    expect(lines).toHaveLength(2);
-    const cart = lines.find((l) => l.endsWith('} GET /cart'));
-    const payment = lines.find((l) => l.endsWith('} payment accepted'));
-    expect(cart).toMatch(/^\{.*\bedge=web\b.*\}/);
-    expect(cart).toMatch(/\buser=ana\b/);
-    expect(payment).toMatch(/^\{.*\bedge=app\b.*\}/);
-    expect(payment).toMatch(/\btimestamp=\d+/);
+    for (const dir of [out, archive]) {
+      await waitFor(() => rolled(dir).length >= 2, 120_000, `both events written to ${dir}`, 200).catch((e) => {
+        throw new Error(`${e.message}\n${r.lines.slice(-10).join('\n')}`);
+      });
+      const lines = rolled(dir);
+      expect(lines).toHaveLength(2);
+      const cart = lines.find((l) => l.endsWith('} GET /cart'));
+      const payment = lines.find((l) => l.endsWith('} payment accepted'));
+      expect(cart).toMatch(/^\{.*\bedge=web\b.*\}/);
+      expect(cart).toMatch(/\buser=ana\b/);
+      expect(payment).toMatch(/^\{.*\bedge=app\b.*\}/);
+      expect(payment).toMatch(/\btimestamp=\d+/);
+    }
   }, 180_000);
 
   it('a reader SIGKILLed in the middle of taking loses nothing after a restart (at least once)', async () => {
