@@ -127,6 +127,20 @@ agent ${agent} {
     all.tx.close();
   }, 240_000);
 
+  it('a channel restarted by the supervisor reads again what it had taken without committing', async () => {
+    const ch = await open(await runFlow(channelFlow('re', 'restart', 'g', 'defaultPartitionId = 0')));
+    await put(ch, [event('r1'), event('r2'), event('r3')]);
+    const first = await takeOpen(ch, 3);
+    expect(first.got.map((e) => e.body.toString())).toEqual(['r1', 'r2', 'r3']);
+    first.tx.close();
+    await ch.stop!();
+    await ch.start!();
+    const again = await takeOpen(ch, 3);
+    expect(again.got.map((e) => e.body.toString())).toEqual(['r1', 'r2', 'r3']);
+    await again.tx.commit();
+    again.tx.close();
+  }, 120_000);
+
   it('a put naming a partition that is not a number fails at put; a commit no broker acknowledges fails', async () => {
     const ch = await open(await runFlow(channelFlow('p', 'parts', 'g', 'partitionIdHeader = "part"')));
     const tx = ch.getTransaction();

@@ -83,7 +83,7 @@ export class KafkaChannel implements Channel {
   private readonly fetched = new Deque<Record_>(1024);
   /** Events of rolled-back takes, handed out first (Flume's failedEvents). */
   private readonly failed = new Deque<Taken>(64);
-  private readonly offsets = new OffsetTracker();
+  private offsets = new OffsetTracker();
   private readonly available = new Set<() => void>();
   /** One offset commit at a time: Kafka's commits of one member are not ordered otherwise. */
   private committing: Promise<void> = Promise.resolve();
@@ -113,6 +113,8 @@ export class KafkaChannel implements Channel {
     this.joining = undefined;
     this.fetched.clear();
     this.failed.clear();
+    // A restarted consumer reads again from the committed offsets: nothing fetched is held any more.
+    this.offsets = new OffsetTracker();
     await this.committing.catch(() => {});
     if (stream) await stream.close().catch(() => {});
     if (consumer) await new Promise<void>((r) => consumer.close(true, () => r()));
