@@ -29,7 +29,7 @@ async function platformatic(bootstrap, topic) {
   for (let i = 0; i < N; i += BATCH) {
     const messages = [];
     for (let j = i; j < Math.min(N, i + BATCH); j++) messages.push({ topic, value: body });
-    await producer.send({ messages });
+    await producer.send({ messages, acks: pk.ProduceAcks.ALL }); // 1.x ignores the constructor's acks in send()
   }
   const produceMs = performance.now() - t;
   await producer.close();

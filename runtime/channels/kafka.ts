@@ -167,7 +167,8 @@ export class KafkaChannel implements Channel {
     }));
     const started = Date.now();
     try {
-      await p.send({ messages });
+      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
+      await p.send({ messages, acks: this.opts.acks });
     } catch (e) {
       // A fresh client next time: its metadata and connections may be a departed broker's.
       if (this.producer === p) this.producer = undefined;

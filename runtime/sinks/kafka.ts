@@ -100,7 +100,8 @@ const create: SinkFactory = (config, ctx) => {
     const client = open();
     const started = Date.now();
     try {
-      await client.send({ messages });
+      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
+      await client.send({ messages, acks });
       counter.kafkaEventSendTimer += Date.now() - started;
     } catch (e) {
       counter.rollbacks++;
