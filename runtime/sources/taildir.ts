@@ -12,7 +12,15 @@
 //    the patterns match is not read again from its start.
 // Positions are saved after every committed batch (and every writePosInterval), so after a
 // crash no more than the batch in flight is read again.
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
+//
+// After a crash, generations rotated away since the source's last look at its directories are
+// found by their change time (a rename sets it): positionFile's mtime is set to the time of that
+// look, not of the write. A source reading a backlog commits (and writes positionFile) many
+// times between two looks; had positionFile's own time counted, a generation created and
+// rotated away meanwhile would have seemed older than the crash's view and never been read.
+// Generations read to their end stay in positionFile (at their end) while they are that recent,
+// so a restart does not read them again.
+import { existsSync, fstatSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { PollableSource, SourceFactory, Status } from '../core/component.js';
@@ -35,6 +43,12 @@ interface Match {
   stat: Stats;
   headers: Headers;
 }
+
+/**
+ * How much earlier than the clock a rename's change time may read: file systems stamp times from
+ * a coarse clock (one scheduler tick behind), network ones from another machine's clock.
+ */
+const CTIME_SLACK_MS = 1000;
 
 function expandHome(p: string): string {
   return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
@@ -211,6 +225,11 @@ const create: SourceFactory = (config, ctx) => {
 
   /** Inodes read to their end and dropped (renamed-away files), so that they are not read again. */
   const finished = new Set<number>();
+  /**
+   * Of those, the ones a restart could take for generations it never read (changed since the
+   * last look, less the slack): kept in positionFile at their end.
+   */
+  const recentlyFinished = new Map<number, { pos: number; file: string; ctimeMs: number }>();
   let previousLook = 0;
 
   /**
@@ -243,7 +262,8 @@ const create: SourceFactory = (config, ctx) => {
   }
 
   function update(): void {
-    const since = previousLook;
+    const firstLook = previousLook === 0;
+    const since = previousLook - CTIME_SLACK_MS;
     previousLook = Date.now();
     // Oldest first, so that generations written between two looks are read in the order written.
     const found = matches().sort((a, b) => a.stat.mtimeMs - b.stat.mtimeMs);
@@ -298,7 +318,7 @@ const create: SourceFactory = (config, ctx) => {
     for (const [ino, tf] of files) {
       if (present.has(ino)) continue;
       files.delete(ino);
-      if (since > 0) skippedGenerations(dirname(tf.path), basename(tf.path), since);
+      if (!firstLook) skippedGenerations(dirname(tf.path), basename(tf.path), since);
       if (tf.fd === undefined) {
         const path = findByInode(dirname(tf.path), ino);
         if (!path) continue;
@@ -307,8 +327,9 @@ const create: SourceFactory = (config, ctx) => {
       }
       draining.set(ino, tf);
     }
-    // Saved positions of files renamed away while the agent was down, then the generations
-    // written and rotated away after them.
+    // Saved positions of files renamed away while the agent was down (or since the last look
+    // before a crash), then the generations written and rotated away after that look: named
+    // after a file positionFile names or a file followed now.
     const gone = [...saved];
     saved.clear();
     for (const [ino, s] of gone) {
@@ -318,14 +339,29 @@ const create: SourceFactory = (config, ctx) => {
       tf.open();
       draining.set(ino, tf);
     }
-    if (savedAt > 0) for (const [, s] of gone) skippedGenerations(dirname(s.file), basename(s.file), savedAt);
+    if (firstLook && savedAt > 0) {
+      const named = new Set([...gone.map(([, s]) => s.file), ...found.map((m) => m.path)]);
+      for (const path of named) skippedGenerations(dirname(path), basename(path), savedAt);
+    }
   }
 
+  /**
+   * Writes every position: followed and draining files, recently finished ones, and (before the
+   * first look) the loaded positions not yet matched. Its mtime is the time of the last look
+   * (less the slack), which a restart reads as the time since when generations may be unknown.
+   */
   function savePositions(): void {
-    const list = [...files.values(), ...draining.values()].map((tf) => ({ inode: tf.inode, pos: tf.pos, file: tf.path }));
+    const seenSince = previousLook > 0 ? previousLook - CTIME_SLACK_MS : savedAt;
+    for (const [ino, f] of recentlyFinished) if (f.ctimeMs < seenSince) recentlyFinished.delete(ino);
+    const list = [
+      ...[...files.values(), ...draining.values()].map((tf) => ({ inode: tf.inode, pos: tf.pos, file: tf.path })),
+      ...[...recentlyFinished].map(([inode, f]) => ({ inode, pos: f.pos, file: f.file })),
+      ...[...saved].map(([inode, s]) => ({ inode, pos: s.pos, file: s.file })),
+    ];
     const tmp = `${positionFile}.tmp`;
     try {
       writeFileSync(tmp, JSON.stringify(list));
+      if (seenSince > 0) utimesSync(tmp, new Date(), new Date(seenSince));
       renameSync(tmp, positionFile);
     } catch (e) {
       ctx.log.warn(`could not write positionFile ${positionFile}: ${errorText(e)}`);
@@ -411,9 +447,16 @@ const create: SourceFactory = (config, ctx) => {
         events += r.events;
         if (!r.ok) return 'BACKOFF';
         if (r.events === 0) {
+          let ctimeMs = Date.now();
+          try {
+            if (tf.fd !== undefined) ctimeMs = fstatSync(tf.fd).ctimeMs;
+          } catch {
+            // keep it as changed now: kept in positionFile until the next look
+          }
           tf.close();
           draining.delete(ino);
           finished.add(ino);
+          recentlyFinished.set(ino, { pos: tf.pos, file: tf.path, ctimeMs });
           savePositions();
         }
       }
