@@ -70,7 +70,7 @@ class Agent {
 
   start() {
     this.output = '';
-    this.proc = spawn(process.execPath, [bin, 'run', this.flowFile, '--drain-timeout', '60000'], {
+    this.proc = spawn(process.execPath, [bin, 'run', this.flowFile, '--drain-timeout', '240000'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
