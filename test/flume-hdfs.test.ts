@@ -1,11 +1,10 @@
 // Real Flume 1.11's hdfs sink (Hadoop 2.10 client) writing into Hadoop 3.4's MiniDFSCluster:
 // the reference for flowc's hdfs sink. Events with fixed timestamp headers land in their
 // %Y/%m/%d/%H buckets, under Flume's names, every file closed and renamed at stop.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { headersOf, makeEvent, type Event } from '../runtime/core/event.js';
-import { WebHdfsClient } from '../runtime/lib/webhdfs.js';
 import { runFlumeHdfsSink } from './helpers/flume-hdfs.js';
-import { hdfsListTree, hdfsReadSequenceFile, startMiniDfs, type MiniDfs } from './helpers/hdfs.js';
+import { hdfsListTree, hdfsReadSequenceFile, useMiniDfs } from './helpers/hdfs.js';
 
 // 2023-11-14T22:00:00Z, then one event every 5.4 s: 2,000 events over three hours.
 const START = Date.UTC(2023, 10, 14, 22, 0, 0);
@@ -20,21 +19,12 @@ function bucketOf(e: Event): string {
 }
 
 describe("real Flume's hdfs sink on the MiniDFSCluster", () => {
-  let dfs: MiniDfs;
-  let client: WebHdfsClient;
-  beforeAll(async () => {
-    dfs = await startMiniDfs();
-    client = new WebHdfsClient({ namenodes: `http://127.0.0.1:${dfs.httpPort}`, user: 'flowc' });
-  }, 180_000);
-  afterAll(async () => {
-    client?.close();
-    await dfs?.stop();
-  }, 60_000);
+  const cluster = useMiniDfs();
 
   it('writes DataStream files into %Y/%m/%d/%H buckets, rolled by count, closed and renamed at stop', async () => {
     const sent = events(2000);
     const run = await runFlumeHdfsSink({
-      dfs,
+      dfs: cluster.dfs,
       sink: {
         'hdfs.path': '/flume/text/%Y/%m/%d/%H',
         'hdfs.filePrefix': 'events',
@@ -50,7 +40,7 @@ describe("real Flume's hdfs sink on the MiniDFSCluster", () => {
     });
     expect(run.sink['EventDrainSuccessCount']).toBe('2000');
 
-    const tree = await hdfsListTree(dfs, '/flume/text');
+    const tree = await hdfsListTree(cluster.dfs, '/flume/text');
     const files = tree.filter((e) => e.type === 'FILE');
     expect(files.filter((f) => f.path.endsWith('.tmp'))).toEqual([]);
     const byBucket = new Map<string, Event[]>();
@@ -65,7 +55,7 @@ describe("real Flume's hdfs sink on the MiniDFSCluster", () => {
       const counters = names.map((n) => BigInt(n.split('.')[1]!)).sort((a, b) => (a < b ? -1 : 1));
       // In name order, the files hold the bucket's events in order, text serializer: body + "\n".
       let text = '';
-      for (const c of counters) text += (await client.open(`/flume/text/${bucket}/events.${c}.log`)).toString();
+      for (const c of counters) text += (await cluster.client.open(`/flume/text/${bucket}/events.${c}.log`)).toString();
       expect(text).toBe(inBucket.map((e) => `${e.body.toString()}\n`).join(''));
     }
   }, 300_000);
@@ -73,14 +63,14 @@ describe("real Flume's hdfs sink on the MiniDFSCluster", () => {
   it('writes SequenceFiles (the default fileType) with LongWritable timestamps and BytesWritable bodies', async () => {
     const sent = events(250);
     await runFlumeHdfsSink({
-      dfs,
+      dfs: cluster.dfs,
       sink: { 'hdfs.path': '/flume/seq/%{host}', 'hdfs.rollCount': '0', 'hdfs.rollSize': '0', 'hdfs.rollInterval': '0', 'hdfs.batchSize': '50' },
       events: sent,
     });
     for (const host of ['web1', 'web2']) {
-      const files = (await hdfsListTree(dfs, `/flume/seq/${host}`)).filter((e) => e.type === 'FILE');
+      const files = (await hdfsListTree(cluster.dfs, `/flume/seq/${host}`)).filter((e) => e.type === 'FILE');
       expect(files.map((f) => f.path.split('/').pop())).toEqual([expect.stringMatching(/^FlumeData\.\d{13,}$/)]);
-      const read = await hdfsReadSequenceFile(dfs, files[0]!.path);
+      const read = await hdfsReadSequenceFile(cluster.dfs, files[0]!.path);
       expect(read.keyClass).toBe('org.apache.hadoop.io.LongWritable');
       expect(read.valueClass).toBe('org.apache.hadoop.io.BytesWritable');
       const mine = sent.filter((e) => e.headers['host'] === host);

@@ -7,10 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flumeClasspath } from './helpers/flume.js';
-import { hdfsReadSequenceFile, startMiniDfs, type MiniDfs } from './helpers/hdfs.js';
+import { hdfsReadSequenceFile, useMiniDfs } from './helpers/hdfs.js';
 import { inflateSync } from 'node:zlib';
 import { FlumeSequenceFile, SequenceKeyError, vint, type SequenceCodec, type SequenceWriteFormat } from '../runtime/lib/sequence-file.js';
-import { WebHdfsClient } from '../runtime/lib/webhdfs.js';
 
 interface TestEvent {
   headers: Record<string, string>;
@@ -171,24 +170,15 @@ describe("SequenceFile writer: Flume's bytes", () => {
 });
 
 describe('SequenceFile on a real HDFS, read by Hadoop', () => {
-  let dfs: MiniDfs;
-  let client: WebHdfsClient;
-  beforeAll(async () => {
-    dfs = await startMiniDfs();
-    client = new WebHdfsClient({ namenodes: `http://127.0.0.1:${dfs.httpPort}`, user: 'flowc' });
-  }, 180_000);
-  afterAll(async () => {
-    client?.close();
-    await dfs?.stop();
-  }, 60_000);
+  const cluster = useMiniDfs();
 
   for (const [format, codec] of [['Writable', undefined], ['Text', undefined], ['Writable', 'default'], ['Text', 'deflate'], ['Writable', 'gzip']] as const) {
     it(`SequenceFile.Reader reads every key and value (writeFormat ${format}, codec ${codec ?? 'none'})`, async () => {
       const path = `/seq/${format}-${codec ?? 'none'}/FlumeData.1.tmp`;
       const { chunks } = ours(format, undefined, codec);
-      await client.create(path, chunks[0]!);
-      for (const part of chunks.slice(1)) if (part.length > 0) await client.append(path, part);
-      const read = await hdfsReadSequenceFile(dfs, path);
+      await cluster.client.create(path, chunks[0]!);
+      for (const part of chunks.slice(1)) if (part.length > 0) await cluster.client.append(path, part);
+      const read = await hdfsReadSequenceFile(cluster.dfs, path);
       expect(read).toMatchObject({
         keyClass: 'org.apache.hadoop.io.LongWritable',
         valueClass: format === 'Text' ? 'org.apache.hadoop.io.Text' : 'org.apache.hadoop.io.BytesWritable',

@@ -1,10 +1,13 @@
 // A real HDFS as a test peer: Hadoop 3.4's MiniDFSCluster (one namenode, one datanode, every port
 // on 127.0.0.1), started by test/peers/hdfs/src/flowc/peers/MiniDfs.java and stopped by PID.
 // Installed by `bash test/peers/install.sh` (see test/peers/README.md).
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+
+import { WebHdfsClient } from '../../runtime/lib/webhdfs.js';
 
 const peerRoot = resolve('test/peers/.cache/hdfs');
 
@@ -183,4 +186,21 @@ function parseSequenceFile(lines: string[]): SequenceFileContents {
     return { key: r.key, value: Buffer.from(r.value, 'base64') };
   });
   return { ...head, records };
+}
+
+/**
+ * A MiniDFSCluster for the enclosing describe block, with a WebHDFS client on it: started before
+ * its tests, stopped after them (by PID, also when a test failed).
+ */
+export function useMiniDfs(): { readonly dfs: MiniDfs; readonly client: WebHdfsClient } {
+  const state = {} as { dfs: MiniDfs; client: WebHdfsClient };
+  beforeAll(async () => {
+    state.dfs = await startMiniDfs();
+    state.client = new WebHdfsClient({ namenodes: `http://127.0.0.1:${state.dfs.httpPort}`, user: 'flowc' });
+  }, 180_000);
+  afterAll(async () => {
+    state.client?.close();
+    await state.dfs?.stop();
+  }, 60_000);
+  return state;
 }

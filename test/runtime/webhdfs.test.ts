@@ -1,102 +1,93 @@
 // runtime/lib/webhdfs.ts against a real HDFS (Hadoop 3.4 MiniDFSCluster on loopback).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { startMiniDfs, type MiniDfs } from '../helpers/hdfs.js';
+import { useMiniDfs } from '../helpers/hdfs.js';
 import { WebHdfsClient, WebHdfsError, webHdfsTarget } from '../../runtime/lib/webhdfs.js';
 
 describe('WebHDFS client on a real HDFS', () => {
-  let dfs: MiniDfs;
-  let client: WebHdfsClient;
-  beforeAll(async () => {
-    dfs = await startMiniDfs();
-    client = new WebHdfsClient({ namenodes: `http://127.0.0.1:${dfs.httpPort}`, user: 'flowc' });
-  }, 180_000);
-  afterAll(async () => {
-    client?.close();
-    await dfs?.stop();
-  }, 60_000);
+  const cluster = useMiniDfs();
 
   it('creates, appends many batches, renames, lists and reads back', async () => {
-    expect(await client.mkdirs('/flume/a/b')).toBe(true);
-    expect((await client.getFileStatus('/flume/a/b')).type).toBe('DIRECTORY');
-    await client.create('/flume/a/b/FlumeData.1.tmp');
+    expect(await cluster.client.mkdirs('/flume/a/b')).toBe(true);
+    expect((await cluster.client.getFileStatus('/flume/a/b')).type).toBe('DIRECTORY');
+    await cluster.client.create('/flume/a/b/FlumeData.1.tmp');
     const lines: string[] = [];
     for (let batch = 0; batch < 50; batch++) {
       const chunk = Array.from({ length: 20 }, (_, i) => `event ${batch * 20 + i}\n`);
       lines.push(...chunk);
-      await client.append('/flume/a/b/FlumeData.1.tmp', chunk.map((l) => Buffer.from(l)));
+      await cluster.client.append('/flume/a/b/FlumeData.1.tmp', chunk.map((l) => Buffer.from(l)));
       // The durability point: what append() acknowledged is what a reader sees.
-      expect((await client.getFileStatus('/flume/a/b/FlumeData.1.tmp')).length).toBe(Buffer.byteLength(lines.join('')));
+      expect((await cluster.client.getFileStatus('/flume/a/b/FlumeData.1.tmp')).length).toBe(Buffer.byteLength(lines.join('')));
     }
-    expect(await client.rename('/flume/a/b/FlumeData.1.tmp', '/flume/a/b/FlumeData.1')).toBe(true);
-    expect(await client.exists('/flume/a/b/FlumeData.1.tmp')).toBe(false);
-    const listed = await client.listStatus('/flume/a/b');
+    expect(await cluster.client.rename('/flume/a/b/FlumeData.1.tmp', '/flume/a/b/FlumeData.1')).toBe(true);
+    expect(await cluster.client.exists('/flume/a/b/FlumeData.1.tmp')).toBe(false);
+    const listed = await cluster.client.listStatus('/flume/a/b');
     expect(listed.map((s) => [s.pathSuffix, s.type, s.length])).toEqual([['FlumeData.1', 'FILE', Buffer.byteLength(lines.join(''))]]);
-    expect((await client.open('/flume/a/b/FlumeData.1')).toString()).toBe(lines.join(''));
-    expect((await client.open('/flume/a/b/FlumeData.1', { offset: 6, length: 3 })).toString()).toBe('0\ne');
+    expect((await cluster.client.open('/flume/a/b/FlumeData.1')).toString()).toBe(lines.join(''));
+    expect((await cluster.client.open('/flume/a/b/FlumeData.1', { offset: 6, length: 3 })).toString()).toBe('0\ne');
   }, 120_000);
 
   it('creates parents, refuses an existing file, and names the operation, path and HDFS reason', async () => {
-    await client.create('/new/parent/dirs/x', Buffer.from('first'));
-    expect((await client.open('/new/parent/dirs/x')).toString()).toBe('first');
-    const exists = await client.create('/new/parent/dirs/x', Buffer.from('second')).catch((e: unknown) => e);
+    await cluster.client.create('/new/parent/dirs/x', Buffer.from('first'));
+    expect((await cluster.client.open('/new/parent/dirs/x')).toString()).toBe('first');
+    const exists = await cluster.client.create('/new/parent/dirs/x', Buffer.from('second')).catch((e: unknown) => e);
     expect(exists).toBeInstanceOf(WebHdfsError);
     expect((exists as WebHdfsError).alreadyExists).toBe(true);
     expect((exists as Error).message).toMatch(/^WebHDFS CREATE \/new\/parent\/dirs\/x failed: FileAlreadyExistsException: .*\/new\/parent\/dirs\/x/);
-    expect((await client.open('/new/parent/dirs/x')).toString()).toBe('first');
+    expect((await cluster.client.open('/new/parent/dirs/x')).toString()).toBe('first');
 
-    const missing = await client.append('/no/such/file', Buffer.from('x')).catch((e: unknown) => e);
+    const missing = await cluster.client.append('/no/such/file', Buffer.from('x')).catch((e: unknown) => e);
     expect((missing as WebHdfsError).notFound).toBe(true);
     expect((missing as Error).message).toMatch(/^WebHDFS APPEND \/no\/such\/file failed: FileNotFoundException: /);
-    await expect(client.getFileStatus('/nope')).rejects.toThrow(/^WebHDFS GETFILESTATUS \/nope failed: FileNotFoundException: File does not exist: \/nope/);
-    await expect(client.open('/nope')).rejects.toThrow(/WebHDFS OPEN \/nope failed: FileNotFoundException/);
+    await expect(cluster.client.getFileStatus('/nope')).rejects.toThrow(/^WebHDFS GETFILESTATUS \/nope failed: FileNotFoundException: File does not exist: \/nope/);
+    await expect(cluster.client.open('/nope')).rejects.toThrow(/WebHDFS OPEN \/nope failed: FileNotFoundException/);
     // A file in place of a parent directory.
-    await expect(client.create('/new/parent/dirs/x/child', Buffer.from('y'))).rejects.toThrow(/WebHDFS CREATE \/new\/parent\/dirs\/x\/child failed: \w+Exception: /);
-    expect(await client.rename('/nope', '/nope2')).toBe(false);
-    expect(await client.delete('/new', { recursive: true })).toBe(true);
-    expect(await client.exists('/new')).toBe(false);
+    await expect(cluster.client.create('/new/parent/dirs/x/child', Buffer.from('y'))).rejects.toThrow(/WebHDFS CREATE \/new\/parent\/dirs\/x\/child failed: \w+Exception: /);
+    expect(await cluster.client.rename('/nope', '/nope2')).toBe(false);
+    expect(await cluster.client.delete('/new', { recursive: true })).toBe(true);
+    expect(await cluster.client.exists('/new')).toBe(false);
   }, 60_000);
 
   it('writes large bodies (64 MiB in one create, 16 MiB appends) byte for byte', async () => {
     const big = Buffer.alloc(64 * 1024 * 1024);
     for (let i = 0; i < big.length; i += 4) big.writeUInt32BE(i >>> 2, i);
-    await client.create('/large/one', [big.subarray(0, 1000), big.subarray(1000)]);
+    await cluster.client.create('/large/one', [big.subarray(0, 1000), big.subarray(1000)]);
     const part = Buffer.alloc(16 * 1024 * 1024, 0x61);
-    await client.append('/large/one', part);
-    await client.append('/large/one', part);
-    const status = await client.getFileStatus('/large/one');
+    await cluster.client.append('/large/one', part);
+    await cluster.client.append('/large/one', part);
+    const status = await cluster.client.getFileStatus('/large/one');
     expect(status.length).toBe(big.length + 2 * part.length);
-    const head = await client.open('/large/one', { length: big.length });
+    const head = await cluster.client.open('/large/one', { length: big.length });
     expect(head.equals(big)).toBe(true);
-    const tail = await client.open('/large/one', { offset: big.length });
+    const tail = await cluster.client.open('/large/one', { offset: big.length });
     expect(tail.length).toBe(2 * part.length);
     expect(tail.every((b) => b === 0x61)).toBe(true);
-    await client.delete('/large', { recursive: true });
+    await cluster.client.delete('/large', { recursive: true });
   }, 180_000);
 
   it('appends concurrently to different files, and queues appends to one file', async () => {
     const files = Array.from({ length: 8 }, (_, i) => `/concurrent/f${i}`);
-    await Promise.all(files.map((f) => client.create(f)));
+    await Promise.all(files.map((f) => cluster.client.create(f)));
     const rounds = 15;
     const writers = files.map(async (f, fi) => {
-      for (let r = 0; r < rounds; r++) await client.append(f, Buffer.from(`${fi}:${r}\n`));
+      for (let r = 0; r < rounds; r++) await cluster.client.append(f, Buffer.from(`${fi}:${r}\n`));
     });
     // Appends to one file issued all at once still land in order, one after the other.
-    await client.create('/concurrent/burst');
-    const burst = Array.from({ length: 20 }, (_, r) => client.append('/concurrent/burst', Buffer.from(`${r}\n`)));
+    await cluster.client.create('/concurrent/burst');
+    const burst = Array.from({ length: 20 }, (_, r) => cluster.client.append('/concurrent/burst', Buffer.from(`${r}\n`)));
     await Promise.all([...writers, ...burst]);
     for (const [fi, f] of files.entries()) {
-      expect((await client.open(f)).toString()).toBe(Array.from({ length: rounds }, (_, r) => `${fi}:${r}\n`).join(''));
+      expect((await cluster.client.open(f)).toString()).toBe(Array.from({ length: rounds }, (_, r) => `${fi}:${r}\n`).join(''));
     }
-    expect((await client.open('/concurrent/burst')).toString()).toBe(Array.from({ length: 20 }, (_, r) => `${r}\n`).join(''));
+    expect((await cluster.client.open('/concurrent/burst')).toString()).toBe(Array.from({ length: 20 }, (_, r) => `${r}\n`).join(''));
   }, 120_000);
 
   it('names odd file names correctly (spaces, %, #, ?, non-ASCII)', async () => {
     const name = '/odd/a b%20c#d?e=ü.tmp';
-    await client.create(name, Buffer.from('odd'));
-    expect((await client.listStatus('/odd')).map((s) => s.pathSuffix)).toEqual(['a b%20c#d?e=ü.tmp']);
-    expect(await client.rename(name, '/odd/done ü')).toBe(true);
-    expect((await client.open('/odd/done ü')).toString()).toBe('odd');
+    await cluster.client.create(name, Buffer.from('odd'));
+    expect((await cluster.client.listStatus('/odd')).map((s) => s.pathSuffix)).toEqual(['a b%20c#d?e=ü.tmp']);
+    expect(await cluster.client.rename(name, '/odd/done ü')).toBe(true);
+    expect((await cluster.client.open('/odd/done ü')).toString()).toBe('odd');
   });
 
   it('fails over to the next namenode address when the first refuses connections', async () => {
@@ -104,10 +95,10 @@ describe('WebHDFS client on a real HDFS', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadPort = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const ha = new WebHdfsClient({ namenodes: [`http://127.0.0.1:${deadPort}`, `http://127.0.0.1:${dfs.httpPort}`], user: 'flowc' });
+    const ha = new WebHdfsClient({ namenodes: [`http://127.0.0.1:${deadPort}`, `http://127.0.0.1:${cluster.dfs.httpPort}`], user: 'flowc' });
     try {
       expect(await ha.mkdirs('/ha')).toBe(true);
-      expect(ha.namenode).toBe(`http://127.0.0.1:${dfs.httpPort}`);
+      expect(ha.namenode).toBe(`http://127.0.0.1:${cluster.dfs.httpPort}`);
     } finally {
       ha.close();
     }
