@@ -39,17 +39,25 @@ export interface Certificate {
   password: string;
   /** The certificate alone, PEM (a truststore for flowc). */
   certPem: string;
+  /** The private key alone, PEM (PKCS#8). */
+  keyPem: string;
 }
 
 /** A self-signed certificate for 127.0.0.1 and localhost, made with openssl. */
 export function selfSigned(dir: string): Certificate {
-  const key = join(dir, 'key.pem');
+  const keyPem = join(dir, 'key.pem');
   const certPem = join(dir, 'cert.pem');
   const keystore = join(dir, 'keystore.p12');
   const password = 'changeit';
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certPem, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', certPem, '-out', keystore, '-passout', `pass:${password}`, '-name', 'flowc'], { stdio: 'ignore' });
-  return { keystore, password, certPem };
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPem, '-out', certPem, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync('openssl', ['pkcs12', '-export', '-inkey', keyPem, '-in', certPem, '-out', keystore, '-passout', `pass:${password}`, '-name', 'flowc'], { stdio: 'ignore' });
+  return { keystore, password, certPem, keyPem };
+}
+
+/** Whether `seen` holds each of the numbers 0 … n-1 and nothing else (repeats allowed). */
+export function everyNumber(seen: number[], n: number): boolean {
+  const set = new Set(seen);
+  return set.size === n && [...set].every((x) => x >= 0 && x < n);
 }
 
 /** How many of the numbers 0 … n-1 are among the lines of every file in `dir`, and how many lines repeat one. */

@@ -8,14 +8,10 @@ import type { Event } from '../../runtime/core/event.js';
 import { AvroClient } from '../../runtime/rpc/client.js';
 import type { Status } from '../../runtime/rpc/protocol.js';
 import { AvroServer } from '../../runtime/rpc/server.js';
-import { freePort, runFlow, scratch, waitFor, type Running } from './helpers.js';
+import { everyNumber, selfSigned } from '../helpers/tiers.js';
+import { componentMetrics as metrics, freePort, runFlow, scratch, waitFor, type Running } from './helpers.js';
 
 const { cleanup, work } = scratch();
-
-function metrics(r: Running, agent: string, key: string): Record<string, string> {
-  const a = r.runner.agents.find((x) => x.metrics.agent === agent)!;
-  return a.metrics.json()[key]!;
-}
 
 /** A collector in the test: counts the sequence numbers it accepts. */
 async function collector(answer: (n: number, events: Event[]) => Status = () => 'OK') {
@@ -38,48 +34,52 @@ async function collector(answer: (n: number, events: Event[]) => Status = () => 
   return { server, seen, port: server.port };
 }
 
-const everyNumber = (seen: number[], n: number) => {
-  const set = new Set(seen);
-  return set.size === n && [...set].every((x) => x >= 0 && x < n);
-};
-
-function openssl(dir: string, password = 'secret'): string {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  const p12 = join(dir, 'server.p12');
-  execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-out', p12, '-passout', `pass:${password}`], { stdio: 'ignore' });
-  return p12;
-}
-
-describe('avro sink → avro source', () => {
-  it('edge → collector in one process: 20,000 events, none lost, with Flume counters on both sides', async () => {
-    const port = await freePort();
-    const r = await runFlow(`
+/**
+ * Runs an edge (a seq source of `n` events into an avro sink) and its collector (an avro source
+ * into a null sink) in this process and waits until the collector accepted all `n`. `sourceExtra`
+ * and `sinkExtra` are more properties (`, ssl = true`) for the avro source and sink.
+ */
+async function edgeToCollector(n: number, sourceExtra = '', sinkExtra = ''): Promise<Running> {
+  const port = await freePort();
+  const r = await runFlow(`
 agent collector on "127.0.0.1" {
-  source rpc : avro { bind = "127.0.0.1", port = ${port} }
+  source rpc : avro { bind = "127.0.0.1", port = ${port}${sourceExtra} }
   channel mem : memory { capacity = 100000, transactionCapacity = 1000 }
   sink out : null { batchSize = 1000 }
   rpc -> mem -> out
 }
 agent edge {
-  source gen : seq { totalEvents = 20000, batchSize = 500 }
+  source gen : seq { totalEvents = ${n}, batchSize = 500 }
   channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
-  sink up : avro { to = collector.rpc, batch-size = 500 }
+  sink up : avro { to = collector.rpc, batch-size = 500${sinkExtra} }
   gen -> buf -> up
 }`);
-    try {
-      await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === '20000', 30_000, '20,000 events at the collector');
-      const source = metrics(r, 'collector', 'SOURCE.rpc');
-      const sink = metrics(r, 'edge', 'SINK.up');
-      expect(source).toMatchObject({ EventReceivedCount: '20000', EventAcceptedCount: '20000', OpenConnectionCount: '1', ChannelWriteFail: '0' });
-      // One appendBatch per batch the sink took (the seq source's batches may be split).
-      const batches = Number(sink.BatchCompleteCount) + Number(sink.BatchUnderflowCount);
-      expect(batches).toBeGreaterThanOrEqual(40);
-      expect(source.AppendBatchReceivedCount).toBe(String(batches));
-      expect(source.AppendBatchAcceptedCount).toBe(String(batches));
-      expect(sink).toMatchObject({ ConnectionCreatedCount: '1', ConnectionFailedCount: '0', EventDrainAttemptCount: '20000', EventDrainSuccessCount: '20000' });
-    } finally {
-      await r.stop();
-    }
+  cleanup.push(() => r.stop());
+  await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === String(n), 30_000, `${n.toLocaleString('en')} events at the collector`);
+  return r;
+}
+
+/** Runs agent `c`: an avro source `rpc` on `port` with more properties `props` (`, ssl = true`) into a memory channel. */
+async function avroSource(port: number, props: string, channel = 'channel mem : memory'): Promise<Running> {
+  const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}${props} }
+  ${channel}
+  rpc -> mem }`);
+  cleanup.push(() => r.stop());
+  return r;
+}
+
+describe('avro sink → avro source', () => {
+  it('edge → collector in one process: 20,000 events, none lost, with Flume counters on both sides', async () => {
+    const r = await edgeToCollector(20_000);
+    const source = metrics(r, 'collector', 'SOURCE.rpc');
+    const sink = metrics(r, 'edge', 'SINK.up');
+    expect(source).toMatchObject({ EventReceivedCount: '20000', EventAcceptedCount: '20000', OpenConnectionCount: '1', ChannelWriteFail: '0' });
+    // One appendBatch per batch the sink took (the seq source's batches may be split).
+    const batches = Number(sink.BatchCompleteCount) + Number(sink.BatchUnderflowCount);
+    expect(batches).toBeGreaterThanOrEqual(40);
+    expect(source.AppendBatchReceivedCount).toBe(String(batches));
+    expect(source.AppendBatchAcceptedCount).toBe(String(batches));
+    expect(sink).toMatchObject({ ConnectionCreatedCount: '1', ConnectionFailedCount: '0', EventDrainAttemptCount: '20000', EventDrainSuccessCount: '20000' });
   });
 
   it('a batch answered FAILED is rolled back and sent again on a new connection', async () => {
@@ -91,18 +91,15 @@ agent edge {
   sink up : avro { hostname = "127.0.0.1", port = ${c.port}, batch-size = 100 }
   gen -> buf -> up
 }`);
-    try {
-      await waitFor(() => c.seen.length >= 1000, 60_000, '1,000 events');
-      expect(everyNumber(c.seen, 1000)).toBe(true);
-      expect(c.seen).toHaveLength(1000);
-      const k = metrics(r, 'edge', 'SINK.up');
-      expect(Number(k.ConnectionCreatedCount)).toBe(4);
-      expect(Number(k.ConnectionClosedCount)).toBeGreaterThanOrEqual(3);
-      expect(k.EventWriteFail).toBe('3');
-      expect(k.EventDrainSuccessCount).toBe('1000');
-    } finally {
-      await r.stop();
-    }
+    cleanup.push(() => r.stop());
+    await waitFor(() => c.seen.length >= 1000, 60_000, '1,000 events');
+    expect(everyNumber(c.seen, 1000)).toBe(true);
+    expect(c.seen).toHaveLength(1000);
+    const k = metrics(r, 'edge', 'SINK.up');
+    expect(Number(k.ConnectionCreatedCount)).toBe(4);
+    expect(Number(k.ConnectionClosedCount)).toBeGreaterThanOrEqual(3);
+    expect(k.EventWriteFail).toBe('3');
+    expect(k.EventDrainSuccessCount).toBe('1000');
   });
 
   it('reset-connection-interval reconnects while events flow', async () => {
@@ -114,15 +111,12 @@ agent edge {
   sink up : avro { hostname = "127.0.0.1", port = ${c.port}, batch-size = 100, reset-connection-interval = 1s }
   gen -> buf -> up
 }`);
-    try {
-      await waitFor(() => Number(metrics(r, 'edge', 'SINK.up').ConnectionCreatedCount) >= 3, 20_000, 'two reconnections');
-      const k = metrics(r, 'edge', 'SINK.up');
-      expect(Number(k.ConnectionClosedCount)).toBeGreaterThanOrEqual(2);
-      expect(k.ConnectionFailedCount).toBe('0');
-      expect(k.EventWriteFail).toBe('0');
-    } finally {
-      await r.stop();
-    }
+    cleanup.push(() => r.stop());
+    await waitFor(() => Number(metrics(r, 'edge', 'SINK.up').ConnectionCreatedCount) >= 3, 20_000, 'two reconnections');
+    const k = metrics(r, 'edge', 'SINK.up');
+    expect(Number(k.ConnectionClosedCount)).toBeGreaterThanOrEqual(2);
+    expect(k.ConnectionFailedCount).toBe('0');
+    expect(k.EventWriteFail).toBe('0');
   });
 
   it('in a failover group, the edge survives the loss of its collector', async () => {
@@ -144,13 +138,10 @@ agent edge {
   sink b : avro { hostname = "127.0.0.1", port = ${backup.port}, batch-size = 100 }
   gen -> buf -> failover up { a: 10, b: 5 }
 }`);
-    try {
-      await waitFor(() => everyNumber([...primary.seen, ...backup.seen], 10000), 60_000, 'every event at one collector');
-      expect(primary.seen.length).toBeGreaterThan(0);
-      expect(backup.seen.length).toBeGreaterThan(0);
-    } finally {
-      await r.stop();
-    }
+    cleanup.push(() => r.stop());
+    await waitFor(() => everyNumber([...primary.seen, ...backup.seen], 10000), 60_000, 'every event at one collector');
+    expect(primary.seen.length).toBeGreaterThan(0);
+    expect(backup.seen.length).toBeGreaterThan(0);
   });
 
   it('in a load_balance group, every event arrives while one collector is gone', async () => {
@@ -164,115 +155,57 @@ agent edge {
   sink b : avro { hostname = "127.0.0.1", port = ${up.port}, batch-size = 100 }
   gen -> buf -> balance up [a, b] with { backoff = true }
 }`);
-    try {
-      await waitFor(() => everyNumber(up.seen, 5000), 60_000, 'every event at the live collector');
-      expect(Number(metrics(r, 'edge', 'SINK.a').ConnectionFailedCount)).toBeGreaterThan(0);
-    } finally {
-      await r.stop();
-    }
+    cleanup.push(() => r.stop());
+    await waitFor(() => everyNumber(up.seen, 5000), 60_000, 'every event at the live collector');
+    expect(Number(metrics(r, 'edge', 'SINK.a').ConnectionFailedCount)).toBeGreaterThan(0);
   });
 
   it('deflate on both sides', async () => {
-    const port = await freePort();
-    const r = await runFlow(`
-agent collector on "127.0.0.1" {
-  source rpc : avro { bind = "127.0.0.1", port = ${port}, compression-type = deflate }
-  channel mem : memory { capacity = 100000, transactionCapacity = 1000 }
-  sink out : null { batchSize = 1000 }
-  rpc -> mem -> out
-}
-agent edge {
-  source gen : seq { totalEvents = 5000, batchSize = 500 }
-  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
-  sink up : avro { to = collector.rpc, batch-size = 500, compression-type = deflate, compression-level = 9 }
-  gen -> buf -> up
-}`);
-    try {
-      await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === '5000', 30_000, '5,000 events');
-    } finally {
-      await r.stop();
-    }
+    await edgeToCollector(5000, ', compression-type = deflate', ', compression-type = deflate, compression-level = 9');
   });
 });
 
 describe('avro TLS', () => {
   it('a PKCS12 keystore made by openssl; the sink trusts it as a truststore, or trusts all certificates', async () => {
-    const d = work();
-    const p12 = openssl(d);
-    for (const trust of [`truststore = "${p12}", truststore-password = "secret", truststore-type = PKCS12`, 'trust-all-certs = true']) {
-      const port = await freePort();
-      const r = await runFlow(`
-agent collector on "127.0.0.1" {
-  source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12 }
-  channel mem : memory { capacity = 100000, transactionCapacity = 1000 }
-  sink out : null { batchSize = 1000 }
-  rpc -> mem -> out
-}
-agent edge {
-  source gen : seq { totalEvents = 3000, batchSize = 500 }
-  channel buf : memory { capacity = 100000, transactionCapacity = 1000 }
-  sink up : avro { to = collector.rpc, batch-size = 500, ssl = true, ${trust}, compression-type = none }
-  gen -> buf -> up
-}`);
-      try {
-        await waitFor(() => metrics(r, 'collector', 'SOURCE.rpc')?.EventAcceptedCount === '3000', 30_000, '3,000 events over TLS');
-      } finally {
-        await r.stop();
-      }
+    const { keystore: p12, password } = selfSigned(work());
+    const keystore = `, ssl = true, keystore = "${p12}", keystore-password = "${password}", keystore-type = PKCS12`;
+    for (const trust of [`truststore = "${p12}", truststore-password = "${password}", truststore-type = PKCS12`, 'trust-all-certs = true']) {
+      await edgeToCollector(3000, keystore, `, ssl = true, ${trust}, compression-type = none`);
     }
     // A plain client cannot talk to a TLS source.
     const port = await freePort();
-    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12 }
-  channel mem : memory
-  rpc -> mem }`);
-    try {
-      const plain = await AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 2000 });
-      await expect(plain.append({ headers: {}, body: Buffer.from('x') })).rejects.toThrow();
-      const secure = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true } });
-      expect(await secure.append({ headers: {}, body: Buffer.from('x') })).toBe('OK');
-      await secure.close();
-      // Without trust, the self-signed certificate is refused.
-      await expect(AvroClient.connect({ host: '127.0.0.1', port, tls: {} })).rejects.toThrow(/self.signed|certificate/i);
-    } finally {
-      await r.stop();
-    }
+    await avroSource(port, keystore);
+    const plain = await AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 2000 });
+    await expect(plain.append({ headers: {}, body: Buffer.from('x') })).rejects.toThrow();
+    const secure = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true } });
+    expect(await secure.append({ headers: {}, body: Buffer.from('x') })).toBe('OK');
+    await secure.close();
+    // Without trust, the self-signed certificate is refused.
+    await expect(AvroClient.connect({ host: '127.0.0.1', port, tls: {} })).rejects.toThrow(/self.signed|certificate/i);
   });
 
   it('TLS and deflate together (zlib outside TLS, as Flume 1.10+)', async () => {
-    const d = work();
-    const p12 = openssl(d);
+    const { keystore: p12, password } = selfSigned(work());
     const port = await freePort();
-    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12, compression-type = deflate }
-  channel mem : memory
-  rpc -> mem }`);
-    try {
-      const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true }, compression: { type: 'deflate' } });
-      expect(await c.appendBatch([{ headers: { a: 'b' }, body: Buffer.from('hello') }])).toBe('OK');
-      await c.close();
-    } finally {
-      await r.stop();
-    }
+    await avroSource(port, `, ssl = true, keystore = "${p12}", keystore-password = "${password}", keystore-type = PKCS12, compression-type = deflate`);
+    const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { trustAllCerts: true }, compression: { type: 'deflate' } });
+    expect(await c.appendBatch([{ headers: { a: 'b' }, body: Buffer.from('hello') }])).toBe('OK');
+    await c.close();
   });
 
   it('a PEM keystore (key and certificate in one file) and a PEM truststore; a certificate-only PKCS12 truststore says how to convert it', async () => {
     const d = work();
-    openssl(d);
+    const { keyPem, certPem } = selfSigned(d);
     const pem = join(d, 'server.pem');
-    writeFileSync(pem, Buffer.concat([readFileSync(join(d, 'key.pem')), readFileSync(join(d, 'cert.pem'))]));
+    writeFileSync(pem, Buffer.concat([readFileSync(keyPem), readFileSync(certPem)]));
     const port = await freePort();
-    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${pem}", keystore-type = PEM }
-  channel mem : memory
-  rpc -> mem }`);
-    try {
-      const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { truststore: join(d, 'cert.pem'), truststoreType: 'PEM' } });
-      expect(await c.append({ headers: {}, body: Buffer.from('pem') })).toBe('OK');
-      await c.close();
-      const certOnly = join(d, 'trust.p12');
-      execFileSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', join(d, 'cert.pem'), '-out', certOnly, '-passout', 'pass:x'], { stdio: 'ignore' });
-      await expect(AvroClient.connect({ host: '127.0.0.1', port, tls: { truststore: certOnly, truststorePassword: 'x' } })).rejects.toThrow(/openssl pkcs12 -in .*trust\.p12 -nokeys -out .*trust\.pem/);
-    } finally {
-      await r.stop();
-    }
+    await avroSource(port, `, ssl = true, keystore = "${pem}", keystore-type = PEM`);
+    const c = await AvroClient.connect({ host: '127.0.0.1', port, tls: { truststore: certPem, truststoreType: 'PEM' } });
+    expect(await c.append({ headers: {}, body: Buffer.from('pem') })).toBe('OK');
+    await c.close();
+    const certOnly = join(d, 'trust.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', certPem, '-out', certOnly, '-passout', 'pass:x'], { stdio: 'ignore' });
+    await expect(AvroClient.connect({ host: '127.0.0.1', port, tls: { truststore: certOnly, truststorePassword: 'x' } })).rejects.toThrow(/openssl pkcs12 -in .*trust\.p12 -nokeys -out .*trust\.pem/);
   });
 
   it('a JKS keystore is refused with the command that converts it', async () => {
@@ -280,51 +213,39 @@ agent edge {
     const jks = join(d, 'server.jks');
     writeFileSync(jks, Buffer.from('feedfeed0000000200000001', 'hex'));
     const port = await freePort();
-    await expect(
-      runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ssl = true, keystore = "${jks}", keystore-password = "x" }
-  channel mem : memory
-  rpc -> mem }`),
-    ).rejects.toThrow(/JKS file.*\n.*keytool -importkeystore -srckeystore .*server\.jks -srcstoretype JKS -destkeystore .*server\.p12 -deststoretype PKCS12/);
+    await expect(avroSource(port, `, ssl = true, keystore = "${jks}", keystore-password = "x"`)).rejects.toThrow(
+      /JKS file.*\n.*keytool -importkeystore -srckeystore .*server\.jks -srcstoretype JKS -destkeystore .*server\.p12 -deststoretype PKCS12/,
+    );
   });
 });
 
 describe('avro source and its channels', () => {
   it('OK only after the commit; FAILED when the channel is full or the batch exceeds a transaction, as Flume', async () => {
     const port = await freePort();
-    const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port} }
-  channel mem : memory { capacity = 150, transactionCapacity = 100 }
-  rpc -> mem }`);
-    try {
-      const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ headers: { i: String(i) }, body: Buffer.from(`e${i}`) }));
-      const c = await AvroClient.connect({ host: '127.0.0.1', port });
-      expect(await c.appendBatch(batch(100))).toBe('OK');
-      expect(r.runner.agents[0]!.channels.get('mem')!.size()).toBe(100);
-      expect(await c.appendBatch(batch(101))).toBe('FAILED');
-      expect(await c.appendBatch(batch(60))).toBe('FAILED');
-      expect(await c.append(batch(1)[0]!)).toBe('OK');
-      expect(r.runner.agents[0]!.channels.get('mem')!.size()).toBe(101);
-      await c.close();
-      expect(metrics(r, 'c', 'SOURCE.rpc')).toMatchObject({
-        AppendBatchReceivedCount: '3',
-        AppendBatchAcceptedCount: '1',
-        AppendReceivedCount: '1',
-        AppendAcceptedCount: '1',
-        EventReceivedCount: '262',
-        EventAcceptedCount: '101',
-        ChannelWriteFail: '2',
-      });
-    } finally {
-      await r.stop();
-    }
+    const r = await avroSource(port, '', 'channel mem : memory { capacity = 150, transactionCapacity = 100 }');
+    const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ headers: { i: String(i) }, body: Buffer.from(`e${i}`) }));
+    const c = await AvroClient.connect({ host: '127.0.0.1', port });
+    expect(await c.appendBatch(batch(100))).toBe('OK');
+    expect(r.runner.agents[0]!.channels.get('mem')!.size()).toBe(100);
+    expect(await c.appendBatch(batch(101))).toBe('FAILED');
+    expect(await c.appendBatch(batch(60))).toBe('FAILED');
+    expect(await c.append(batch(1)[0]!)).toBe('OK');
+    expect(r.runner.agents[0]!.channels.get('mem')!.size()).toBe(101);
+    await c.close();
+    expect(metrics(r, 'c', 'SOURCE.rpc')).toMatchObject({
+      AppendBatchReceivedCount: '3',
+      AppendBatchAcceptedCount: '1',
+      AppendReceivedCount: '1',
+      AppendAcceptedCount: '1',
+      EventReceivedCount: '262',
+      EventAcceptedCount: '101',
+      ChannelWriteFail: '2',
+    });
   });
 
   it('ipFilterRules that are not Flume rules are refused at start, with the form to use', async () => {
     const port = await freePort();
-    await expect(
-      runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ipFilter = true, ipFilterRules = "allow:127.0.0.1" }
-  channel mem : memory
-  rpc -> mem }`),
-    ).rejects.toThrow(/`allow:127\.0\.0\.1` is not of the form allow\|deny:ip\|name:<pattern>/);
+    await expect(avroSource(port, ', ipFilter = true, ipFilterRules = "allow:127.0.0.1"')).rejects.toThrow(/`allow:127\.0\.0\.1` is not of the form allow\|deny:ip\|name:<pattern>/);
   });
 });
 
@@ -337,18 +258,12 @@ describe('avro source ipFilterRules', () => {
       ['allow:ip:10.*', true],
     ] as const) {
       const port = await freePort();
-      const r = await runFlow(`agent c { source rpc : avro { bind = "127.0.0.1", port = ${port}, ipFilter = true, ipFilterRules = "${rules}" }
-  channel mem : memory
-  rpc -> mem }`);
-      try {
-        const c = await AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 3000 });
-        const result = c.append({ headers: {}, body: Buffer.from('x') });
-        if (ok) expect(await result).toBe('OK');
-        else await expect(result).rejects.toThrow(/closed/);
-        await c.close();
-      } finally {
-        await r.stop();
-      }
+      await avroSource(port, `, ipFilter = true, ipFilterRules = "${rules}"`);
+      const c = await AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 3000 });
+      const result = c.append({ headers: {}, body: Buffer.from('x') });
+      if (ok) expect(await result).toBe('OK');
+      else await expect(result).rejects.toThrow(/closed/);
+      await c.close();
     }
   });
 });

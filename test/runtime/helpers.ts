@@ -32,6 +32,12 @@ export interface Running {
   stop(drainMs?: number): Promise<{ drained: boolean; left: number }>;
 }
 
+/** The counters of one component (`SOURCE.rpc`, `SINK.k`) of agent `agent`, under Flume's names. */
+export function componentMetrics(r: Running, agent: string, key: string): Record<string, string> {
+  const a = r.runner.agents.find((x) => x.metrics.agent === agent)!;
+  return a.metrics.json()[key]!;
+}
+
 const fast = { backoffSleepIncrement: 20, maxBackoffSleep: 200 };
 
 /** Runs the agents of a .flow text in this process, logging into memory. */

@@ -3,33 +3,16 @@
 // (oversized frames, garbage, a wrong protocol, an unknown method) are disconnected or answered
 // while the server keeps serving everyone else.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Event } from '../../runtime/core/event.js';
 import { decodeReply, encodeCall, type ThriftStatus } from '../../runtime/rpc/thrift-codec.js';
 import { ThriftClient } from '../../runtime/rpc/thrift-client.js';
 import { ThriftServer } from '../../runtime/rpc/thrift-server.js';
-import { freePort, runFlow, scratch, waitFor, type Running } from './helpers.js';
+import { everyNumber, selfSigned } from '../helpers/tiers.js';
+import { componentMetrics as metrics, freePort, runFlow, scratch, waitFor, type Running } from './helpers.js';
 
 const { cleanup, work } = scratch();
-
-function metrics(r: Running, agent: string, key: string): Record<string, string> {
-  const a = r.runner.agents.find((x) => x.metrics.agent === agent)!;
-  return a.metrics.json()[key]!;
-}
-
-const everyNumber = (seen: number[], n: number) => {
-  const set = new Set(seen);
-  return set.size === n && [...set].every((x) => x >= 0 && x < n);
-};
-
-function openssl(dir: string, password = 'secret'): string {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  const p12 = join(dir, 'server.p12');
-  execFileSync('openssl', ['pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'), '-out', p12, '-passout', `pass:${password}`], { stdio: 'ignore' });
-  return p12;
-}
 
 async function edgeToCollector(n: number, sourceExtra: string, sinkExtra: string): Promise<Running> {
   const port = await freePort();
@@ -64,8 +47,8 @@ describe('thrift sink → thrift source (flowc → flowc)', () => {
   }, 90_000);
 
   it('5,000 events over TLS: a PKCS12 keystore at the source, the same file as the sink truststore', async () => {
-    const p12 = openssl(work());
-    await edgeToCollector(5000, `, ssl = true, keystore = "${p12}", keystore-password = "secret", keystore-type = PKCS12`, `, ssl = true, truststore = "${p12}", truststore-password = "secret", truststore-type = PKCS12`);
+    const { keystore: p12, password } = selfSigned(work());
+    await edgeToCollector(5000, `, ssl = true, keystore = "${p12}", keystore-password = "${password}", keystore-type = PKCS12`, `, ssl = true, truststore = "${p12}", truststore-password = "${password}", truststore-type = PKCS12`);
   }, 90_000);
 
   it('a collector that answers FAILED: the batch is rolled back and sent again; nothing lost, nothing committed twice', async () => {
