@@ -53,8 +53,12 @@ export interface SinkHarness {
   put(events: Event[]): Promise<void>;
   /** Runs process() until the channel is empty; returns the errors it threw. */
   drain(): Promise<Error[]>;
+  /** put() then drain(): the events written as far as the sink gets; returns the errors it threw. */
+  write(events: Event[]): Promise<Error[]>;
   /** Waits until the sink's queued work (timer closes) has run: one more process() on an empty channel. */
   settle(): Promise<void>;
+  /** Moves the clock on by `ms` (its timers run) and then settle()s. */
+  pass(ms: number): Promise<void>;
 }
 
 /** A sink `k : hdfs { <props> }` fed by a memory channel of the given capacity. */
@@ -76,7 +80,7 @@ export async function hdfsSink(props: string, opts: { clock?: FakeClock; capacit
     { clock },
   );
   await sink.start();
-  return {
+  const harness: SinkHarness = {
     sink,
     channel,
     clock,
@@ -95,10 +99,19 @@ export async function hdfsSink(props: string, opts: { clock?: FakeClock; capacit
       }
       return errors;
     },
+    async write(events) {
+      await harness.put(events);
+      return harness.drain();
+    },
     async settle() {
       await sink.process();
     },
+    async pass(ms) {
+      clock.advance(ms);
+      await harness.settle();
+    },
   };
+  return harness;
 }
 
 export function ev(body: string, headers: Record<string, string> = {}): Event {
