@@ -6,8 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshots } from './helpers/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshots, useChromium, watchedPage, type WatchedPage } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
 import { buildGraph, type FlowGraph } from '../compiler/graph/model.js';
 import { renderHtml } from '../compiler/graph/render-html.js';
 import { renderGraph } from '../compiler/graph/index.js';
@@ -21,40 +21,23 @@ function graphOf(path: string, text = readFileSync(path, 'utf8')): FlowGraph {
   return buildGraph(result.program);
 }
 
-async function open(browser: Browser, name: string, graph: FlowGraph): Promise<{ page: Page; outside: string[]; errors: string[] }> {
+async function open(browser: Browser, name: string, graph: FlowGraph): Promise<WatchedPage> {
   mkdirSync(pages, { recursive: true });
   const file = resolve(join(pages, `${name}.html`));
   writeFileSync(file, await renderHtml(graph));
-  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-  const outside: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:')) outside.push(r.url());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(pathToFileURL(file).href);
-  return { page, outside, errors };
+  const opened = await watchedPage(browser, 'file:', { width: 1400, height: 800 });
+  await opened.page.goto(pathToFileURL(file).href);
+  return opened;
 }
 
 const viewBox = (page: Page) => page.locator('#stage > svg').getAttribute('viewBox');
 
 describe('graph html in chromium', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('shows every component of the tiered example as a node, and its properties on hover', async () => {
     const graph = graphOf('examples/tiered.flow');
-    const { page, outside, errors } = await open(browser, 'tiered', graph);
+    const { page, outside, errors } = await open(chromium.browser, 'tiered', graph);
     await page.screenshot({ path: join(screenshots, 'tiered.png') });
 
     const drawn = await page.locator('#stage .node[data-id], #stage .cluster.group[data-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
@@ -97,7 +80,7 @@ describe('graph html in chromium', () => {
   }, 60_000);
 
   it('zooms with the wheel, pans by dragging, and fits again', async () => {
-    const { page } = await open(browser, 'tiered-zoom', graphOf('examples/tiered.flow'));
+    const { page } = await open(chromium.browser, 'tiered-zoom', graphOf('examples/tiered.flow'));
     const start = await viewBox(page);
     await page.mouse.move(700, 300);
     await page.mouse.wheel(0, -600);
@@ -127,7 +110,7 @@ agent a on "a.example.com" {
   sink k : avro { hostname = "b.example.com", port = 4545, truststore-password = "ks-S3CRET-2" }
   rpc -> c -> k
 }`;
-    const { page } = await open(browser, 'secrets', graphOf('secrets.flow', flow));
+    const { page } = await open(chromium.browser, 'secrets', graphOf('secrets.flow', flow));
     expect(await page.content()).not.toContain('S3CRET');
     await page.hover('[data-id="a/source/rpc"]');
     const text = await page.locator('#panel').innerText();
@@ -142,7 +125,7 @@ agent a on "a.example.com" {
     const [svg, png] = [await renderGraph(graph, 'svg'), await renderGraph(graph, 'png')];
     mkdirSync(pages, { recursive: true });
     writeFileSync(join(pages, 'tiered.png'), png);
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const compared = await page.evaluate(
       async ({ svg, png }) => {
         const load = async (src: string) => {

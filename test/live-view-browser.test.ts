@@ -6,8 +6,8 @@
 // for a human to look at.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshots } from './helpers/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshots, useChromium, watchedPage, type WatchedPage } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
 import { metricsOf, parseRate, quickstart, runAgent, sendSteadily, type Agent } from './helpers/live.js';
 import { collector, freePort, removeDir, tempDir, waitFor, type Child, scratch } from './runtime/helpers.js';
 
@@ -20,30 +20,15 @@ async function start(flow: string, dir: string, args: string[]): Promise<Agent> 
   return agent;
 }
 
-interface Opened {
-  page: Page;
-  /** Requests to anywhere but the live view's own origin. */
-  outside: string[];
-  errors: string[];
-}
-
-async function open(browser: Browser, url: string, viewport = { width: 1280, height: 640 }): Promise<Opened> {
-  const page = await browser.newPage({ viewport });
-  const origin = new URL(url).origin;
-  const outside: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => {
-    if (!r.url().startsWith(origin)) outside.push(r.url());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+/** The live view at `url` in a new page; `outside` holds requests to anywhere but its own origin. */
+async function open(browser: Browser, url: string, viewport = { width: 1280, height: 640 }): Promise<WatchedPage> {
+  const opened = await watchedPage(browser, new URL(url).origin, viewport);
+  const { page } = opened;
   cleanup.push(() => page.close());
   await page.goto(url);
   // Marks the drawing: if the page ever reloaded or redrew it, the mark would be gone.
   await page.evaluate(() => ((document.querySelector('#stage > svg') as unknown as { flowcMark: number }).flowcMark = 42));
-  return { page, outside, errors };
+  return opened;
 }
 
 const sameDrawing = (page: Page) => page.evaluate(() => (document.querySelector('#stage > svg') as unknown as { flowcMark?: number }).flowcMark === 42);
@@ -51,21 +36,13 @@ const sameDrawing = (page: Page) => page.evaluate(() => (document.querySelector(
 const rateText = (page: Page, edge: string) => page.locator(`.edge-label[data-id="${edge}"] text.rate`).textContent();
 
 describe('flowc run --ui in chromium', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = useChromium();
 
   it('shows the quickstart\'s rates on its edges, in line with /metrics, and each channel\'s fill', async () => {
     const dir = work();
     const { flow, port } = await quickstart(dir);
     const agent = await start(flow, dir, ['--ui', '--ui-port', '0', '--monitor-port', '0']);
-    const { page, outside, errors } = await open(browser, agent.ui);
+    const { page, outside, errors } = await open(chromium.browser, agent.ui);
     await expect.poll(() => page.locator('#live-status').getAttribute('class'), { timeout: 10_000 }).toBe('live');
 
     const toFiles = 'quickstart/selector/lines->quickstart/channel/to_files';
@@ -137,7 +114,7 @@ describe('flowc run --ui in chromium', () => {
 }
 `;
     const agent = await start(flow, dir, ['--ui-port', '0', '--drain-timeout', '300']);
-    const { page, errors } = await open(browser, agent.ui, { width: 1100, height: 520 });
+    const { page, errors } = await open(chromium.browser, agent.ui, { width: 1100, height: 520 });
     const sink = page.locator('.node[data-id="web/sink/post"]');
     const drains = 'web/channel/buf->web/sink/post';
 
@@ -193,7 +170,7 @@ agent collector on "127.0.0.1" {
 }
 `;
     const agent = await start(flow, dir, ['--ui-port', '0', '--monitor-port', '0']);
-    const { page, outside, errors } = await open(browser, agent.ui, { width: 1400, height: 560 });
+    const { page, outside, errors } = await open(chromium.browser, agent.ui, { width: 1400, height: 560 });
     await expect.poll(() => page.locator('#live-status').getAttribute('class'), { timeout: 10_000 }).toBe('live');
     expect(await page.locator('[data-agent="edge"]').count()).toBe(1);
     expect(await page.locator('[data-agent="collector"]').count()).toBe(1);

@@ -6,27 +6,25 @@
 // `npm run test:e2e`.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerCss, viewerScript } from '../compiler/graph/html-viewer.js';
 import { liveCss, liveScript } from '../cli/live/page-script.js';
-import { launchChromium, screenshots } from './helpers/browser.js';
+import { screenshots, useChromium } from './helpers/browser.js';
 import { parseRate, quickstart, runAgent, sendSteadily } from './helpers/live.js';
 import { startLsp, type LspClient } from './helpers/lsp.js';
 import { scratch } from './runtime/helpers.js';
 
 const { children, cleanup, work } = scratch();
-let browser: Browser;
+const chromium = useChromium();
 let lsp: LspClient;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   lsp = await startLsp();
 }, 60_000);
 
+// Runs before useChromium's afterAll closes the browser.
 afterAll(async () => {
   await lsp?.stop();
-  await browser?.close();
   await cleanup.reduceRight((p, f) => p.then(() => f()), Promise.resolve());
 });
 
@@ -41,7 +39,7 @@ describe('the graph preview of the VS Code extension', () => {
     const agent = await runAgent(dir, flow, ['--ui', '--ui-port', '0']);
     children.push(agent.child);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 640 } });
     cleanup.push(() => page.close());
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -1,6 +1,7 @@
 // Debian's chromium, driven by playwright-core, started the same way by every browser test.
+import { afterAll, beforeAll } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const screenshots = 'test-output/screenshots';
@@ -16,4 +17,39 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Chromium for the tests of the enclosing describe block: launched before the first, closed after the last. */
+export function useChromium(): { readonly browser: Browser } {
+  const state = {} as { browser: Browser };
+  beforeAll(async () => {
+    state.browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  return state;
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Requests to anywhere whose URL does not start with the page's home. */
+  outside: string[];
+  /** Uncaught page errors and console errors. */
+  errors: string[];
+}
+
+/** A new page that records each request leaving `home` (`file:`, an origin) and each error it reports. */
+export async function watchedPage(browser: Browser, home: string, viewport: { width: number; height: number }): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport });
+  const outside: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(home)) outside.push(r.url());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return { page, outside, errors };
 }
