@@ -2,14 +2,14 @@
 // once the broker acknowledged, a take commits the consumer offsets, a rollback hands the same
 // events out again), a flowc agent through it end to end, a channel written by a real Flume
 // 1.11 agent read by a flowc agent, and a SIGKILLed `flowc run` reader losing nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Channel } from '../runtime/core/channel.js';
 import { newHeaders, type Event } from '../runtime/core/event.js';
 import { startFlumeAgent } from './helpers/flume.js';
-import { startKafka, type KafkaCluster } from './helpers/kafka.js';
+import { useKafka } from './helpers/kafka-scope.js';
 import { bin, configsOf, freePort, httpPost, runFlow, scratch, spawnNode, waitFor, type Running } from './runtime/helpers.js';
 
 const { children, cleanup, work } = scratch();
@@ -55,19 +55,13 @@ function rolled(dir: string): string[] {
 }
 
 describe('kafka channel on a real broker', () => {
-  let kafka: KafkaCluster;
-  beforeAll(async () => {
-    kafka = await startKafka({ partitions: 2 });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const kafka = useKafka({ partitions: 2 });
 
   const channelFlow = (agent: string, topic: string, group: string, extra = '') => `
 agent ${agent} {
   source s : seq { totalEvents = 0 }
   channel c : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
+    kafka.bootstrap.servers = "${kafka.cluster.bootstrap}"
     kafka.topic = "${topic}"
     kafka.consumer.group.id = "${group}"
     kafka.pollTimeout = 100ms
@@ -177,7 +171,7 @@ agent d {
 agent a {
   source s : seq { totalEvents = 20000, batchSize = 500 }
   channel c : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
+    kafka.bootstrap.servers = "${kafka.cluster.bootstrap}"
     kafka.topic = "e2e"
     kafka.consumer.group.id = "e2e"
   }
@@ -206,7 +200,7 @@ agent a {
         'edge.sources.seq.interceptors.tag.key = origin',
         'edge.sources.seq.interceptors.tag.value = flume-edge',
         'edge.channels.kc.type = org.apache.flume.channel.kafka.KafkaChannel',
-        `edge.channels.kc.kafka.bootstrap.servers = ${kafka.bootstrap}`,
+        `edge.channels.kc.kafka.bootstrap.servers = ${kafka.cluster.bootstrap}`,
         'edge.channels.kc.kafka.topic = shared-channel',
         'edge.channels.kc.kafka.consumer.group.id = flume-edge',
       ].join('\n'),
@@ -216,7 +210,7 @@ agent a {
     const r = await runFlow(`
 agent collector {
   channel c : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
+    kafka.bootstrap.servers = "${kafka.cluster.bootstrap}"
     kafka.topic = "shared-channel"
     kafka.consumer.group.id = "flowc-collector"
   }
@@ -245,7 +239,7 @@ agent collector {
       .replaceAll('"out/kafka"', JSON.stringify(out))
       .replaceAll('"out/kafka-archive"', JSON.stringify(archive))
       .replaceAll('"flowc-logs"', '"example-logs"');
-    const r = await runFlow('', { configs: configsOf(text, { KAFKA_BROKERS: kafka.bootstrap }) });
+    const r = await runFlow('', { configs: configsOf(text, { KAFKA_BROKERS: kafka.cluster.bootstrap }) });
     cleanup.push(() => r.stop());
     const posted = await httpPost(web, JSON.stringify([{ headers: { user: 'ana' }, body: 'GET /cart' }]));
     expect(posted.status).toBe(200);
@@ -283,7 +277,7 @@ agent collector {
       join(d, 'reader.flow'),
       `agent reader {
   channel c : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
+    kafka.bootstrap.servers = "${kafka.cluster.bootstrap}"
     kafka.topic = "crash"
     kafka.consumer.group.id = "crash-reader"
     // the killed member's partitions move to the restarted one once its session expires

@@ -1,25 +1,19 @@
 // flowc and Apache Flume 1.11 sharing Kafka topics, both ways, on a real Kafka 4.x broker:
 // Flume's Kafka sink → flowc's Kafka source, and flowc's Kafka sink → Flume's Kafka source,
 // with the Flume event format carrying the headers across.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFlumeAgent, type FlumeAgent } from './helpers/flume.js';
-import { startKafka, type KafkaCluster } from './helpers/kafka.js';
+import { useKafka } from './helpers/kafka-scope.js';
 import { runFlow, takeN, type Running } from './runtime/helpers.js';
 
 describe('Kafka interop with Flume 1.11 (Flume event format)', () => {
-  let kafka: KafkaCluster;
+  const kafka = useKafka({ partitions: 2 });
   const stops: (() => Promise<unknown>)[] = [];
-  beforeAll(async () => {
-    kafka = await startKafka({ partitions: 2 });
-  }, 180_000);
   afterEach(async () => {
     for (const s of stops.splice(0)) await s();
-  }, 60_000);
-  afterAll(async () => {
-    await kafka?.stop();
   }, 60_000);
 
   it("Flume's Kafka sink → flowc's Kafka source: bodies and headers arrive", async () => {
@@ -40,7 +34,7 @@ describe('Kafka interop with Flume 1.11 (Flume event format)', () => {
         'a1.channels.c1.capacity = 10000',
         'a1.channels.c1.transactionCapacity = 1000',
         'a1.sinks.k.type = org.apache.flume.sink.kafka.KafkaSink',
-        `a1.sinks.k.kafka.bootstrap.servers = ${kafka.bootstrap}`,
+        `a1.sinks.k.kafka.bootstrap.servers = ${kafka.cluster.bootstrap}`,
         'a1.sinks.k.kafka.topic = from-flume',
         'a1.sinks.k.useFlumeEventFormat = true',
         'a1.sinks.k.channel = c1',
@@ -49,14 +43,7 @@ describe('Kafka interop with Flume 1.11 (Flume event format)', () => {
     stops.push(() => flume.stop());
     const r: Running = await runFlow(`
 agent cons {
-  source k : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
-    kafka.topics = "from-flume"
-    kafka.consumer.group.id = "flowc"
-    kafka.consumer.auto.offset.reset = "earliest"
-    useFlumeEventFormat = true
-    batchDurationMillis = 200
-  }
+${kafka.source('from-flume', { useFlumeEventFormat: true, batchDurationMillis: 200 })}
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
   k -> c
 }`);
@@ -76,12 +63,7 @@ agent cons {
 agent prod {
   source s : seq { totalEvents = 2000, batchSize = 500 }
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
-  sink k : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
-    kafka.topic = "to-flume"
-    useFlumeEventFormat = true
-    flumeBatchSize = 500
-  }
+${kafka.sink('to-flume', { useFlumeEventFormat: true, flumeBatchSize: 500 })}
   s | static { key = "origin", value = "flowc-edge" } -> c -> k
 }`);
     stops.push(() => r.stop());
@@ -94,7 +76,7 @@ agent prod {
         'a1.channels = c1',
         'a1.sinks = roll',
         'a1.sources.k.type = org.apache.flume.source.kafka.KafkaSource',
-        `a1.sources.k.kafka.bootstrap.servers = ${kafka.bootstrap}`,
+        `a1.sources.k.kafka.bootstrap.servers = ${kafka.cluster.bootstrap}`,
         'a1.sources.k.kafka.topics = to-flume',
         'a1.sources.k.kafka.consumer.group.id = flume',
         'a1.sources.k.kafka.consumer.auto.offset.reset = earliest',

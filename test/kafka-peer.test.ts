@@ -1,12 +1,12 @@
 // The Kafka test peer itself: a real Kafka 4.x broker (KRaft) that tests start and stop by PID,
 // its TLS and SASL/PLAIN listeners, a restart that keeps the data, and Flume 1.11's own Kafka
 // components (kafka-clients 2.7.2) talking to it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Consumer, Producer, ProduceAcks, type ConnectionOptions } from '@platformatic/kafka';
-import { startKafka, type KafkaCluster } from './helpers/kafka.js';
+import { useKafka } from './helpers/kafka-scope.js';
 import { startFlumeAgent } from './helpers/flume.js';
 
 async function produce(bootstrap: string, topic: string, values: string[], conn: ConnectionOptions = {}): Promise<void> {
@@ -37,33 +37,27 @@ async function consumeAll(bootstrap: string, topic: string, count: number, conn:
 }
 
 describe('the Kafka test peer (Kafka 4.x, KRaft, on loopback)', () => {
-  let kafka: KafkaCluster;
-  beforeAll(async () => {
-    kafka = await startKafka({ tls: true, sasl: true });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const kafka = useKafka({ tls: true, sasl: true });
 
   it('serves PLAINTEXT, and keeps what it acknowledged across a restart on the same port', async () => {
-    await produce(kafka.bootstrap, 'peer-plain', ['a', 'b', 'c']);
-    expect(await consumeAll(kafka.bootstrap, 'peer-plain', 3)).toEqual(['a', 'b', 'c']);
-    const before = kafka.brokers[0].pid();
-    await kafka.restart({ kill: true });
-    expect(kafka.brokers[0].pid()).not.toBe(before);
-    expect(await consumeAll(kafka.bootstrap, 'peer-plain', 3)).toEqual(['a', 'b', 'c']);
+    await produce(kafka.cluster.bootstrap, 'peer-plain', ['a', 'b', 'c']);
+    expect(await consumeAll(kafka.cluster.bootstrap, 'peer-plain', 3)).toEqual(['a', 'b', 'c']);
+    const before = kafka.cluster.brokers[0].pid();
+    await kafka.cluster.restart({ kill: true });
+    expect(kafka.cluster.brokers[0].pid()).not.toBe(before);
+    expect(await consumeAll(kafka.cluster.bootstrap, 'peer-plain', 3)).toEqual(['a', 'b', 'c']);
   }, 180_000);
 
   it('serves TLS with its self-signed certificate, and SASL/PLAIN with the given login only', async () => {
-    const ca = readFileSync(kafka.tls!.caPem);
-    await produce(kafka.sslBootstrap!, 'peer-tls', ['tls'], { tls: { ca } });
-    expect(await consumeAll(kafka.sslBootstrap!, 'peer-tls', 1, { tls: { ca } })).toEqual(['tls']);
+    const ca = readFileSync(kafka.cluster.tls!.caPem);
+    await produce(kafka.cluster.sslBootstrap!, 'peer-tls', ['tls'], { tls: { ca } });
+    expect(await consumeAll(kafka.cluster.sslBootstrap!, 'peer-tls', 1, { tls: { ca } })).toEqual(['tls']);
 
-    const sasl = { mechanism: 'PLAIN' as const, username: kafka.sasl!.username, password: kafka.sasl!.password };
-    await produce(kafka.saslBootstrap!, 'peer-sasl', ['sasl'], { sasl });
-    expect(await consumeAll(kafka.saslSslBootstrap!, 'peer-sasl', 1, { sasl, tls: { ca } })).toEqual(['sasl']);
+    const sasl = { mechanism: 'PLAIN' as const, username: kafka.cluster.sasl!.username, password: kafka.cluster.sasl!.password };
+    await produce(kafka.cluster.saslBootstrap!, 'peer-sasl', ['sasl'], { sasl });
+    expect(await consumeAll(kafka.cluster.saslSslBootstrap!, 'peer-sasl', 1, { sasl, tls: { ca } })).toEqual(['sasl']);
 
-    await expect(produce(kafka.saslBootstrap!, 'peer-sasl', ['x'], { sasl: { ...sasl, password: 'wrong' }, retries: 0 })).rejects.toThrow();
+    await expect(produce(kafka.cluster.saslBootstrap!, 'peer-sasl', ['x'], { sasl: { ...sasl, password: 'wrong' }, retries: 0 })).rejects.toThrow();
   }, 120_000);
 
   it("Flume 1.11's Kafka sink and source (kafka-clients 2.7.2) write to and read from it", async () => {
@@ -82,11 +76,11 @@ describe('the Kafka test peer (Kafka 4.x, KRaft, on loopback)', () => {
         'a1.channels.c2.capacity = 10000',
         'a1.channels.c2.transactionCapacity = 1000',
         'a1.sinks.kout.type = org.apache.flume.sink.kafka.KafkaSink',
-        `a1.sinks.kout.kafka.bootstrap.servers = ${kafka.bootstrap}`,
+        `a1.sinks.kout.kafka.bootstrap.servers = ${kafka.cluster.bootstrap}`,
         'a1.sinks.kout.kafka.topic = peer-flume',
         'a1.sinks.kout.channel = c1',
         'a1.sources.kin.type = org.apache.flume.source.kafka.KafkaSource',
-        `a1.sources.kin.kafka.bootstrap.servers = ${kafka.bootstrap}`,
+        `a1.sources.kin.kafka.bootstrap.servers = ${kafka.cluster.bootstrap}`,
         'a1.sources.kin.kafka.topics = peer-flume',
         'a1.sources.kin.kafka.consumer.auto.offset.reset = earliest',
         // The topic does not exist until the sink writes; look again each second, not every 5 minutes.
@@ -106,6 +100,6 @@ describe('the Kafka test peer (Kafka 4.x, KRaft, on loopback)', () => {
     } finally {
       await agent.stop();
     }
-    expect(await consumeAll(kafka.bootstrap, 'peer-flume', 1000)).toHaveLength(1000);
+    expect(await consumeAll(kafka.cluster.bootstrap, 'peer-flume', 1000)).toHaveLength(1000);
   }, 240_000);
 });

@@ -2,65 +2,34 @@
 // flowc with every event delivered, headers carried by Flume's event format, Flume's headers on
 // the source side, the broker restarted in the middle of a million events, and the channel full
 // (no offset committed until the batch is in).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Event } from '../../runtime/core/event.js';
+import { useKafka } from '../helpers/kafka-scope.js';
 import { sequenceCount } from '../helpers/tiers.js';
-import { startKafka, type KafkaCluster } from '../helpers/kafka.js';
-import { freePort, runFlow, scratch, spawnNode, takeAll, takeN, waitFor, type Running } from './helpers.js';
+import { componentMetrics, freePort, runFlow, scratch, spawnNode, takeAll, takeN, waitFor, type Running } from './helpers.js';
 
 const { children, cleanup, work } = scratch();
 
 function counter(r: Running, agent: string, key: string, name: string): number {
-  const a = r.runner.agents.find((x) => x.metrics.agent === agent)!;
-  return Number(a.metrics.json()[key]?.[name] ?? 0);
+  return Number(componentMetrics(r, agent, key)?.[name] ?? 0);
 }
 
-const consumer = (bootstrap: string, topic: string, group: string, extra = '') => `
-  source k : kafka {
-    kafka.bootstrap.servers = "${bootstrap}"
-    kafka.topics = "${topic}"
-    kafka.consumer.group.id = "${group}"
-    kafka.consumer.auto.offset.reset = "earliest"
-    batchSize = 1000
-    batchDurationMillis = 200${extra}
-  }`;
-
 describe('kafka sink and source (real broker)', () => {
-  let kafka: KafkaCluster;
-  beforeAll(async () => {
-    kafka = await startKafka({ partitions: 3, tls: true, sasl: true });
-  }, 180_000);
-  afterAll(async () => {
-    await kafka?.stop();
-  }, 60_000);
+  const kafka = useKafka({ partitions: 3, tls: true, sasl: true });
 
   it('sink → topic → source: every event, headers kept with the Flume event format, Flume headers added', async () => {
     const r = await runFlow(`
 agent cons {
-  source k : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
-    kafka.topics = "fmt"
-    kafka.consumer.group.id = "g-fmt"
-    kafka.consumer.auto.offset.reset = "earliest"
-    useFlumeEventFormat = true
-    batchSize = 500
-    batchDurationMillis = 200
-  }
+${kafka.source('fmt', { useFlumeEventFormat: true, batchSize: 500, batchDurationMillis: 200 })}
   channel c : memory { capacity = 100000, transactionCapacity = 1000 }
   k -> c
 }
 agent prod {
   source s : seq { totalEvents = 5000, batchSize = 500 }
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
-  sink k : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
-    kafka.topic = "fmt"
-    flumeBatchSize = 500
-    kafka.producer.acks = "all"
-    useFlumeEventFormat = true
-  }
+${kafka.sink('fmt', { flumeBatchSize: 500, 'kafka.producer.acks': 'all', useFlumeEventFormat: true })}
   s | static { key = "origin", value = "edge-1" } -> c -> k
 }
 `);
@@ -77,13 +46,12 @@ agent prod {
       expect(Math.abs(Number(e.headers.timestamp) - Date.now())).toBeLessThan(600_000);
     }
     // Flume's Kafka counters under Flume's names (KafkaSourceCounter, KafkaSinkCounter).
-    const metrics = (agent: string) => r.runner.agents.find((a) => a.metrics.agent === agent)!.metrics.json();
-    const source = metrics('cons')['SOURCE.k']!;
+    const source = componentMetrics(r, 'cons', 'SOURCE.k');
     expect(Object.keys(source)).toEqual(expect.arrayContaining(['EventAcceptedCount', 'KafkaEventGetTimer', 'KafkaCommitTimer', 'KafkaEmptyCount']));
     expect(source).not.toHaveProperty('ChannelWriteFail');
     expect(Number(source.EventAcceptedCount)).toBeGreaterThanOrEqual(5000);
     await waitFor(() => counter(r, 'prod', 'SINK.k', 'EventDrainSuccessCount') === 5000, 30_000, 'the sink counted');
-    const sink = metrics('prod')['SINK.k']!;
+    const sink = componentMetrics(r, 'prod', 'SINK.k');
     expect(Object.keys(sink)).toEqual(expect.arrayContaining(['KafkaEventSendTimer', 'RollbackCount']));
     expect(sink).not.toHaveProperty('EventWriteFail');
   }, 180_000);
@@ -93,7 +61,7 @@ agent prod {
 agent prod {
   source s : seq { totalEvents = 300, batchSize = 100 }
   channel c : memory { capacity = 1000, transactionCapacity = 100 }
-  sink k : kafka { kafka.bootstrap.servers = "${kafka.bootstrap}", kafka.topic = "rx-%{bucket}", flumeBatchSize = 100, partitionIdHeader = "p" }
+${kafka.sink('rx-%{bucket}', { flumeBatchSize: 100, partitionIdHeader: 'p' })}
   s | regex_extractor { regex = r"(\\d)$", serializers = [b], serializers.b.name = "bucket" }
     | static { key = "key", value = "k1" }
     | static { key = "p", value = "2" }
@@ -102,13 +70,7 @@ agent prod {
     await waitFor(() => counter(prod, 'prod', 'SINK.k', 'EventDrainSuccessCount') >= 300, 60_000, 'events sent', 100);
     await prod.stop();
     const r = await runFlow(`agent cons {
-  source k : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
-    kafka.topics.regex = "rx-[0-4]"
-    kafka.consumer.group.id = "g-rx"
-    kafka.consumer.auto.offset.reset = "earliest"
-    batchDurationMillis = 200
-  }
+${kafka.source('rx', { 'kafka.topics': undefined, 'kafka.topics.regex': 'rx-[0-4]', batchDurationMillis: 200 })}
   channel c : memory { capacity = 1000, transactionCapacity = 1000 }
   k -> c
 }`);
@@ -131,7 +93,7 @@ agent prod {
     const N = 1_000_000;
     const r = await runFlow(`
 agent cons {
-${consumer(kafka.bootstrap, 'million', 'g-million')}
+${kafka.source('million', { batchSize: 1000, batchDurationMillis: 200 })}
   channel c : memory { capacity = 200000, transactionCapacity = 1000 }
   sink f : file_roll { sink.directory = "${out}", sink.rollInterval = 0, sink.batchSize = 1000 }
   k -> c -> f
@@ -139,19 +101,14 @@ ${consumer(kafka.bootstrap, 'million', 'g-million')}
 agent prod {
   source s : seq { totalEvents = ${N}, batchSize = 1000 }
   channel c : memory { capacity = 200000, transactionCapacity = 1000 }
-  sink k : kafka {
-    kafka.bootstrap.servers = "${kafka.bootstrap}"
-    kafka.topic = "million"
-    flumeBatchSize = 1000
-    kafka.producer.acks = "all"
-  }
+${kafka.sink('million', { flumeBatchSize: 1000, 'kafka.producer.acks': 'all' })}
   s -> c -> k
 }
 `);
     cleanup.push(() => r.stop());
     const sent = () => counter(r, 'prod', 'SINK.k', 'EventDrainSuccessCount');
     await waitFor(() => sent() >= N / 3, 300_000, 'a third of the events sent', 200);
-    await kafka.restart({ kill: true });
+    await kafka.cluster.restart({ kill: true });
     await waitFor(() => sent() >= N, 400_000, `every event sent (${sent()})`, 500);
     const c = await waitFor(
       () => {
@@ -175,17 +132,17 @@ agent prod {
 agent prod {
   source s : seq { totalEvents = 3000, batchSize = 500 }
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
-  sink k : kafka { kafka.bootstrap.servers = "${kafka.bootstrap}", kafka.topic = "full", flumeBatchSize = 500, kafka.producer.acks = "all" }
+${kafka.sink('full', { flumeBatchSize: 500, 'kafka.producer.acks': 'all' })}
   s -> c -> k
 }`);
     await waitFor(() => counter(produce, 'prod', 'SINK.k', 'EventDrainSuccessCount') >= 3000, 120_000, 'events sent', 100);
     await produce.stop();
     // A channel of 1000 and no sink: two batches of 500 fit, the rest are refused.
     const first = await runFlow(`agent cons {
-${consumer(kafka.bootstrap, 'full', 'g-full', '\n    batchSize = 500')}
+${kafka.source('full', { batchDurationMillis: 200, batchSize: 500 })}
   channel c : memory { capacity = 1000, transactionCapacity = 500 }
   k -> c
-}`.replace('batchSize = 1000\n', ''));
+}`);
     const ch = first.runner.agents[0]!.channels.get('c')!;
     await waitFor(() => ch.size() === 1000 && first.lines.some((l) => /channels refused 500 event/.test(l)), 120_000, 'a full channel and a refused batch');
     // Taken and stopped in one tick: the source gets no chance to put the refused batch after the take.
@@ -193,7 +150,7 @@ ${consumer(kafka.bootstrap, 'full', 'g-full', '\n    batchSize = 500')}
     await first.stop();
     expect(kept).toHaveLength(1000);
     const second = await runFlow(`agent cons {
-${consumer(kafka.bootstrap, 'full', 'g-full')}
+${kafka.source('full', { batchSize: 1000, batchDurationMillis: 200 })}
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
   k -> c
 }`);
@@ -206,31 +163,27 @@ ${consumer(kafka.bootstrap, 'full', 'g-full')}
   it('TLS (PEM truststore) for the sink and SASL/PLAIN over TLS for the source, through the pass-throughs', async () => {
     const r = await runFlow(`
 agent cons {
-  source k : kafka {
-    kafka.bootstrap.servers = "${kafka.saslSslBootstrap}"
-    kafka.topics = "secure"
-    kafka.consumer.group.id = "g-secure"
-    kafka.consumer.auto.offset.reset = "earliest"
-    kafka.consumer.security.protocol = "SASL_SSL"
-    kafka.consumer.sasl.mechanism = "PLAIN"
-    kafka.consumer.sasl.jaas.config = ${JSON.stringify(kafka.sasl!.jaasConfig)}
-    kafka.consumer.ssl.truststore.location = "${kafka.tls!.caPem}"
-    kafka.consumer.ssl.truststore.type = "PEM"
-    batchDurationMillis = 200
-  }
+${kafka.source('secure', {
+  'kafka.bootstrap.servers': kafka.cluster.saslSslBootstrap,
+  'kafka.consumer.security.protocol': 'SASL_SSL',
+  'kafka.consumer.sasl.mechanism': 'PLAIN',
+  'kafka.consumer.sasl.jaas.config': kafka.cluster.sasl!.jaasConfig,
+  'kafka.consumer.ssl.truststore.location': kafka.cluster.tls!.caPem,
+  'kafka.consumer.ssl.truststore.type': 'PEM',
+  batchDurationMillis: 200,
+})}
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
   k -> c
 }
 agent prod {
   source s : seq { totalEvents = 1000, batchSize = 100 }
   channel c : memory { capacity = 10000, transactionCapacity = 1000 }
-  sink k : kafka {
-    kafka.bootstrap.servers = "${kafka.sslBootstrap}"
-    kafka.topic = "secure"
-    kafka.producer.security.protocol = "SSL"
-    kafka.producer.ssl.truststore.location = "${kafka.tls!.caPem}"
-    kafka.producer.ssl.truststore.type = "PEM"
-  }
+${kafka.sink('secure', {
+  'kafka.bootstrap.servers': kafka.cluster.sslBootstrap,
+  'kafka.producer.security.protocol': 'SSL',
+  'kafka.producer.ssl.truststore.location': kafka.cluster.tls!.caPem,
+  'kafka.producer.ssl.truststore.type': 'PEM',
+})}
   s -> c -> k
 }`);
     cleanup.push(() => r.stop());
@@ -243,14 +196,13 @@ agent prod {
 agent prod {
   source s : seq { totalEvents = 10, batchSize = 10 }
   channel c : memory { capacity = 100, transactionCapacity = 100 }
-  sink k : kafka {
-    kafka.bootstrap.servers = "${kafka.saslBootstrap}"
-    kafka.topic = "secure"
-    kafka.producer.security.protocol = "SASL_PLAINTEXT"
-    kafka.producer.sasl.mechanism = "PLAIN"
-    kafka.producer.sasl.jaas.config = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\\"flowc\\" password=\\"wrong\\";"
-    kafka.producer.retries = "0"
-  }
+${kafka.sink('secure', {
+  'kafka.bootstrap.servers': kafka.cluster.saslBootstrap,
+  'kafka.producer.security.protocol': 'SASL_PLAINTEXT',
+  'kafka.producer.sasl.mechanism': 'PLAIN',
+  'kafka.producer.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="flowc" password="wrong";',
+  'kafka.producer.retries': '0',
+})}
   s -> c -> k
 }`);
     cleanup.push(() => r.stop());
@@ -265,7 +217,7 @@ agent prod {
 agent prod {
   source s : seq { totalEvents = ${N}, batchSize = 1000 }
   channel c : memory { capacity = 100000, transactionCapacity = 1000 }
-  sink k : kafka { kafka.bootstrap.servers = "${kafka.bootstrap}", kafka.topic = "killed", flumeBatchSize = 1000, kafka.producer.acks = "all" }
+${kafka.sink('killed', { flumeBatchSize: 1000, 'kafka.producer.acks': 'all' })}
   s -> c -> k
 }`);
     await waitFor(() => counter(produce, 'prod', 'SINK.k', 'EventDrainSuccessCount') >= N, 300_000, 'events sent', 200);
@@ -276,11 +228,11 @@ agent prod {
     writeFileSync(
       flow,
       `agent cons {
-${consumer(kafka.bootstrap, 'killed', 'g-killed', '\n    batchSize = 500')}
+${kafka.source('killed', { batchDurationMillis: 200, batchSize: 500 })}
   channel c : file { checkpointDir = "${dir}/cp", dataDirs = "${dir}/data" }
   sink f : file_roll { sink.directory = "${out}", sink.rollInterval = 0, sink.batchSize = 1000 }
   k -> c -> f
-}`.replace('batchSize = 1000\n', ''),
+}`,
     );
     const start = async () => {
       const port = await freePort();
