@@ -1,20 +1,16 @@
 // Sources that batch what arrives together (netcat, syslogtcp) split a burst into pieces that fit
 // a transaction of their channels: with Flume's default transactionCapacity (100), a burst of
 // 1,000 lines in one write is accepted whole, as Flume (one transaction per event) accepts it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { freePort, runFlow, takeAll, tcpExchange, waitFor, type Running } from './helpers.js';
+import { flowsPerTest, freePort, takeAll, tcpExchange, waitFor } from './helpers.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const { run } = flowsPerTest();
 
 describe('bursts larger than a transaction', () => {
   it('netcat answers OK to every line of a 1,000-line write', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
       channel c : memory { capacity = 10_000 }
       s -> c }`);
     const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
@@ -25,7 +21,7 @@ describe('bursts larger than a transaction', () => {
 
   it('netcat answers FAILED only for the pieces the channel refused', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
       channel c : memory { capacity = 250, transactionCapacity = 100, keep-alive = 0s }
       s -> c }`);
     const reply = await tcpExchange(port, 'x\n'.repeat(300));
@@ -37,15 +33,15 @@ describe('bursts larger than a transaction', () => {
 
   it('syslogtcp keeps every record of a 1,000-record write', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : syslogtcp { host = "127.0.0.1", port = ${port} }
+    const running = await run(`agent a { source s : syslogtcp { host = "127.0.0.1", port = ${port} }
       channel c : memory { capacity = 10_000 }
       s -> c }`);
     const s = connect({ port, host: '127.0.0.1' });
     await new Promise<void>((r) => s.on('connect', () => r()));
     s.end(Array.from({ length: 1000 }, (_, i) => `<13>Nov 25 10:00:00 host app: record ${i}\n`).join(''));
     const events = await waitFor(() => {
-      const m = running!.runner.agents[0]!.metrics.json()['SOURCE.s']!;
-      return Number(m.EventReceivedCount) >= 1000 ? takeAll(running!, 'c') : undefined;
+      const m = running.runner.agents[0]!.metrics.json()['SOURCE.s']!;
+      return Number(m.EventReceivedCount) >= 1000 ? takeAll(running, 'c') : undefined;
     }, 5000, '1,000 records');
     expect(events.map((e) => e.body.toString())).toEqual(Array.from({ length: 1000 }, (_, i) => `app: record ${i}`));
     expect(running.runner.agents[0]!.metrics.json()['SOURCE.s']).toMatchObject({ EventAcceptedCount: '1000', ChannelWriteFail: '0' });

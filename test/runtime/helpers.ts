@@ -56,6 +56,50 @@ export async function runFlow(
   return { runner, lines, stop: (ms = 0) => runner.stop(ms) };
 }
 
+/**
+ * For a test file whose tests each run flows: `run` is runFlow, and every flow it started is
+ * stopped after the test, before whatever the test pushed to `cleanup` runs.
+ */
+export function flowsPerTest(): { run: typeof runFlow; cleanup: (() => unknown)[] } {
+  const flows: Running[] = [];
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const r of flows.splice(0)) await r.stop();
+    for (const c of cleanup.splice(0)) await c();
+  });
+  const run: typeof runFlow = async (text, options) => {
+    const r = await runFlow(text, options);
+    flows.push(r);
+    return r;
+  };
+  return { run, cleanup };
+}
+
+/**
+ * runFlow options for agent `a` with a single source `s` of a kind made up by the test into a
+ * memory channel `c`: `start` is that source's start(); its `ctx.fail` reports a failure to the
+ * supervisor, as a broken server socket would.
+ */
+export function testSourceAgent(start: (ctx: { fail(e: unknown): void }) => void): { registry: ComponentRegistry; configs: AgentRuntimeConfig[] } {
+  const registry: ComponentRegistry = {
+    load: async (dir, kind) => {
+      if (dir === 'sources' && kind === 'test_source') {
+        return ((_c: unknown, ctx: { fail(e: unknown): void }) => ({ driver: 'event', start: () => start(ctx), stop() {} })) as never;
+      }
+      return dynamicRegistry.load(dir, kind);
+    },
+  };
+  const config: AgentRuntimeConfig = {
+    version: 1,
+    agent: 'a',
+    channels: [{ name: 'c', kind: 'memory', params: { capacity: 10, transactionCapacity: 10, 'keep-alive': 0, byteCapacityBufferPercentage: 20 } }],
+    sources: [{ name: 's', kind: 'test_source', params: {}, channels: ['c'], selector: { kind: 'replicating', params: {} }, interceptors: [] }],
+    sinks: [],
+    sinkGroups: [],
+  };
+  return { registry, configs: [config] };
+}
+
 export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));

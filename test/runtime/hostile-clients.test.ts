@@ -1,25 +1,21 @@
 // Network sources under hostile clients: a client that misbehaves is cut off cleanly and
 // costs the agent a bounded amount of work; every other client stays served meanwhile.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { headersOf } from '../../runtime/core/event.js';
 import { AvroClient } from '../../runtime/rpc/client.js';
-import { freePort, httpPost, runFlow, scratch, takeAll, waitFor, type Running } from './helpers.js';
+import { flowsPerTest, freePort, httpPost, runFlow, scratch, takeAll, waitFor } from './helpers.js';
 
 const { work } = scratch();
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const { run } = flowsPerTest();
 
 describe('netcat: a line over max-line-length', () => {
   it('is answered FAILED and the connection is closed fully, even while the client keeps sending', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 16 }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 16 }
       channel c : memory
       s -> c }`);
     // allowHalfOpen: the client does not hang up when the server does; it goes on writing,
@@ -48,7 +44,7 @@ describe('header names that are also names of Object.prototype', () => {
 
   it('are kept by the JSON handler, and routed on by a multiplexing selector', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel hit : memory
       channel other : memory
@@ -71,7 +67,7 @@ describe('header names that are also names of Object.prototype', () => {
 
   it('are kept from the BLOB handler query, and a mandatory `toString` is really required', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port}, handler = "org.apache.flume.source.http.BLOBHandler",
         handler.mandatoryParameters = ["toString"] }
       channel c : memory
@@ -86,7 +82,7 @@ describe('header names that are also names of Object.prototype', () => {
 
   it('are kept by the avro source, as sent over Avro RPC', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source rpc : avro { bind = "127.0.0.1", port = ${port} }
+    const running = await run(`agent a { source rpc : avro { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       rpc -> c }`);
     const client = await AvroClient.connect({ host: '127.0.0.1', port });
@@ -113,7 +109,7 @@ describe('header names that are also names of Object.prototype', () => {
     } finally {
       await first.stop();
     }
-    running = await runFlow(flow);
+    const running = await run(flow);
     const [e] = takeAll(running, 'c');
     expect(e!.body.toString()).toBe('durable');
     expect(ownHeaders(e!.headers)).toEqual(headers);
@@ -121,7 +117,7 @@ describe('header names that are also names of Object.prototype', () => {
 
   it('are set by interceptors like any other name', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       interceptor p : static { key = "__proto__", value = "from-static" }
       interceptor v : static { key = "valueOf", value = "kept" }
@@ -173,7 +169,7 @@ async function netcatClient(port: number): Promise<{ socket: Socket; line: (text
 describe('http: the work of one request is bounded', () => {
   it('refuses 16.7 million empty events (48 MB) with 503 before building them, and keeps serving', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory { capacity = 1000, transactionCapacity = 100 }
       s -> c }`);
@@ -193,7 +189,7 @@ describe('http: the work of one request is bounded', () => {
   it('answers another client (a netcat line) while it builds the events of a large request', async () => {
     const httpPort = await freePort();
     const ncPort = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source web : http { bind = "127.0.0.1", port = ${httpPort} }
       source lines : netcat { bind = "127.0.0.1", port = ${ncPort} }
       channel big : memory { capacity = 100000, transactionCapacity = 100000 }

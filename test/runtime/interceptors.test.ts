@@ -1,20 +1,16 @@
 // One end-to-end test per interceptor: events posted to an http source, through the
 // interceptor chain, read back from the channel.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostname } from 'node:os';
-import { freePort, httpPost, runFlow, takeAll, type Running } from './helpers.js';
+import { flowsPerTest, freePort, httpPost, takeAll } from './helpers.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const { run } = flowsPerTest();
 
 type In = { headers?: Record<string, string>; body: string };
 
 async function through(pipe: string, events: In[]): Promise<{ headers: Record<string, string>; body: string }[]> {
   const port = await freePort();
-  running = await runFlow(`agent a {
+  const running = await run(`agent a {
     source s : http { bind = "127.0.0.1", port = ${port} }
     channel c : memory { capacity = 100 }
     s ${pipe} -> c

@@ -1,14 +1,10 @@
 // netcat reads lines in place in each network chunk; a line begun in one chunk and ended in a
 // later one is joined. Writes spaced in time arrive as separate chunks.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { freePort, runFlow, takeAll, type Running } from './helpers.js';
+import { flowsPerTest, freePort, takeAll } from './helpers.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const { run } = flowsPerTest();
 
 /** Writes the parts with pauses between them; resolves with the replies once the server closes or goes quiet. */
 function spacedWrites(port: number, parts: string[], gapMs = 40): Promise<string> {
@@ -41,7 +37,7 @@ function spacedWrites(port: number, parts: string[], gapMs = 40): Promise<string
 describe('netcat across chunks', () => {
   it('joins lines split across chunks and reads the rest of each chunk in place', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 20 }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 20 }
       channel c : memory
       s -> c }`);
     const reply = await spacedWrites(port, ['par', 'tial\nsec', 'ond\nthird\nfou', 'r', '\n', '\nsixth\n']);
@@ -51,7 +47,7 @@ describe('netcat across chunks', () => {
 
   it('finds a line that grows too long across chunks', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 10 }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 10 }
       channel c : memory
       s -> c }`);
     const reply = await spacedWrites(port, ['ok\nabcdef', 'ghijkl', 'mno\nnever\n']);
@@ -61,7 +57,7 @@ describe('netcat across chunks', () => {
 
   it('counts characters, not bytes, against max-line-length', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 6 }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 6 }
       channel c : memory
       s -> c }`);
     // 5 characters in 10 bytes, split in the middle of a character.

@@ -1,19 +1,13 @@
 // Sink processors and the sink runner end to end: failover, load balancing, and a sink that
 // fails in the middle of a batch.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
 import type { ComponentRegistry, SinkFactory } from '../../runtime/core/component.js';
 import { dynamicRegistry } from '../../runtime/loader.js';
 import { processBatch } from '../../runtime/lib/sink-batch.js';
-import { collector, freePort, httpPost, runFlow, waitFor, type Collector, type Running } from './helpers.js';
+import { collector, flowsPerTest, freePort, httpPost, testSourceAgent, waitFor, type Collector } from './helpers.js';
 
-let running: Running | undefined;
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  for (const c of cleanup.splice(0)) await c();
-});
+const { run, cleanup } = flowsPerTest();
 
 const rules = 'rollback.200 = false, backoff.200 = false';
 const post = (port: number, bodies: string[]) => httpPost(port, JSON.stringify(bodies.map((body) => ({ body }))));
@@ -24,7 +18,7 @@ describe('sink processors', () => {
     const backup = await collector();
     cleanup.push(() => backup.close());
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       sink primary : http { endpoint = "http://127.0.0.1:${primaryPort}/", ${rules}, connectTimeout = 500ms }
@@ -49,7 +43,7 @@ describe('sink processors', () => {
     const two = await collector();
     cleanup.push(() => one.close(), () => two.close());
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       sink k1 : http { endpoint = "http://127.0.0.1:${one.port}/", ${rules} }
@@ -69,7 +63,7 @@ describe('sink processors', () => {
     cleanup.push(() => up.close());
     const downPort = await freePort();
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       sink k1 : http { endpoint = "http://127.0.0.1:${downPort}/", ${rules} }
@@ -120,7 +114,7 @@ describe('sink runner', () => {
       sinks: [{ name: 'k', kind: 'flaky', channel: 'c', params: {} }],
       sinkGroups: [],
     };
-    running = await runFlow('', { registry, configs: [config] });
+    const running = await run('', { registry, configs: [config] });
     await waitFor(() => delivered.length === 95, 15_000, 'every event delivered');
     expect(delivered).toEqual(Array.from({ length: 95 }, (_, i) => String(i)));
     expect(attempts).toBeGreaterThan(3);
@@ -131,33 +125,16 @@ describe('sink runner', () => {
 describe('supervisor', () => {
   it('restarts a component that reports a failure, with backoff, and logs it', async () => {
     let starts = 0;
-    const registry: ComponentRegistry = {
-      load: async (dir, kind) => {
-        if (dir === 'sources' && kind === 'crashy') {
-          return ((_c: unknown, ctx: { fail(e: unknown): void }) => ({
-            driver: 'event',
-            start() {
-              starts++;
-              if (starts === 1) setTimeout(() => ctx.fail(new Error('socket went away')), 10);
-            },
-            stop() {},
-          })) as never;
-        }
-        return dynamicRegistry.load(dir, kind);
-      },
-    };
-    const config: AgentRuntimeConfig = {
-      version: 1,
-      agent: 'a',
-      channels: [{ name: 'c', kind: 'memory', params: { capacity: 10, transactionCapacity: 10, 'keep-alive': 0, byteCapacityBufferPercentage: 20 } }],
-      sources: [{ name: 's', kind: 'crashy', params: {}, channels: ['c'], selector: { kind: 'replicating', params: {} }, interceptors: [] }],
-      sinks: [],
-      sinkGroups: [],
-    };
-    running = await runFlow('', { registry, configs: [config] });
+    const running = await run(
+      '',
+      testSourceAgent((ctx) => {
+        starts++;
+        if (starts === 1) setTimeout(() => ctx.fail(new Error('socket went away')), 10);
+      }),
+    );
     await waitFor(() => starts === 2);
     expect(running.lines.some((l) => l.includes('source `s` failed: socket went away; restarting it in'))).toBe(true);
-    await waitFor(() => running!.lines.some((l) => l.includes('source `s` restarted')));
+    await waitFor(() => running.lines.some((l) => l.includes('source `s` restarted')));
     expect(running.runner.agents[0]!.health().find((h) => h.name === 's')).toMatchObject({ state: 'running', restarts: 1 });
   });
 });

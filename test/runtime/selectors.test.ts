@@ -1,19 +1,15 @@
 // Channel selectors end to end: an http source routing into memory channels.
-import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, httpPost, runFlow, takeAll, type Running } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { flowsPerTest, freePort, httpPost, takeAll, type Running } from './helpers.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const { run } = flowsPerTest();
 
 const bodies = (r: Running, c: string) => takeAll(r, c).map((e) => e.body.toString());
 
 describe('selectors', () => {
   it('replicating: every channel gets every event; a full optional channel does not fail the batch', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel one : memory
       channel two : memory
@@ -28,7 +24,7 @@ describe('selectors', () => {
 
   it('multiplexing: routes by header, with optional channels and a default', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel hot : memory
       channel cold : memory

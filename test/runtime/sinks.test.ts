@@ -1,27 +1,21 @@
 // One end-to-end test per sink.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { collector, fileLines, freePort, httpPost, removeDir, runFlow, tempDir, waitFor, type Collector, type Running } from './helpers.js';
+import { collector, fileLines, flowsPerTest, freePort, httpPost, removeDir, tempDir, waitFor, type Collector } from './helpers.js';
 
-let running: Running | undefined;
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  for (const c of cleanup.splice(0)) await c();
-});
+const { run, cleanup } = flowsPerTest();
 
 describe('sinks', () => {
   it('logger logs events in Flume format, cut at maxBytesToLog', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       sink k : logger { maxBytesToLog = 20 }
       s -> c -> k }`);
     await httpPost(port, JSON.stringify([{ headers: { h: 'v' }, body: 'hello' }, { body: 'abcdefghijklmnopqrstuvwxyz' }]));
     const lines = await waitFor(() => {
-      const l = running!.lines.filter((x) => x.includes('Event: '));
+      const l = running.lines.filter((x) => x.includes('Event: '));
       return l.length >= 2 && l;
     });
     expect(lines[0]).toContain(`[a/k] Event: { headers:{h=v} body: 68 65 6C 6C 6F${' '.repeat(34)}hello }`);
@@ -31,7 +25,7 @@ describe('sinks', () => {
   });
 
   it('null discards every event', async () => {
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : seq { totalEvents = 500, batchSize = 50 }
       channel c : memory { capacity = 1000 }
       sink k : null { batchSize = 100 }
@@ -44,7 +38,7 @@ describe('sinks', () => {
     const dir = tempDir();
     cleanup.push(() => removeDir(dir));
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       sink k : file_roll { sink.directory = "${dir}", sink.rollInterval = 1s, sink.serializer = header_and_text, sink.pathManager.prefix = "ev-", sink.pathManager.extension = "log" }
@@ -58,7 +52,7 @@ describe('sinks', () => {
     const names = readdirSync(dir).sort();
     expect(names.length).toBe(2);
     for (const n of names) expect(n).toMatch(/^ev-\d+-\d\.log$/);
-    const sink = () => running!.runner.agents[0]!.metrics.json()['SINK.k']!;
+    const sink = () => running.runner.agents[0]!.metrics.json()['SINK.k']!;
     await waitFor(() => sink().EventDrainSuccessCount === '3');
     expect(sink()).toMatchObject({ ConnectionCreatedCount: '2', ConnectionClosedCount: '1' });
   });
@@ -68,7 +62,7 @@ describe('sinks', () => {
     const server: Collector = await collector(0, () => (failures-- > 0 ? 503 : 200));
     cleanup.push(() => server.close());
     const port = await freePort();
-    running = await runFlow(`agent a {
+    const running = await run(`agent a {
       source s : http { bind = "127.0.0.1", port = ${port} }
       channel c : memory
       sink k : http { endpoint = "http://127.0.0.1:${server.port}/in", rollback.200 = false, "backoff.2XX" = false, incrementMetrics.200 = true, backoff.503 = false }
@@ -76,7 +70,7 @@ describe('sinks', () => {
     await httpPost(port, JSON.stringify(['e1', 'e2', 'e3'].map((b) => ({ body: b }))));
     await waitFor(() => server.bodies.length === 3);
     expect(server.bodies).toEqual(['e1', 'e2', 'e3']);
-    const sink = () => running!.runner.agents[0]!.metrics.json()['SINK.k']!;
+    const sink = () => running.runner.agents[0]!.metrics.json()['SINK.k']!;
     await waitFor(() => sink().EventDrainSuccessCount === '3');
     expect(sink().EventDrainAttemptCount).toBe('5');
   });

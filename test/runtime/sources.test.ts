@@ -1,19 +1,15 @@
 // One end-to-end test per source: real sockets on 127.0.0.1, real child processes.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../runtime/core/config.js';
-import { freePort, freeUdpPort, httpPost, runFlow, takeAll, takeN, tcpExchange, udpSend, waitFor, type Running } from './helpers.js';
+import { flowsPerTest, freePort, freeUdpPort, httpPost, runFlow, takeAll, takeN, tcpExchange, udpSend, waitFor } from './helpers.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+const { run } = flowsPerTest();
 
 const body = (e: { body: Buffer }) => e.body.toString();
 
 describe('seq', () => {
   it('generates totalEvents counted bodies in batches', async () => {
-    running = await runFlow(`agent a { source s : seq { totalEvents = 25, batchSize = 10 }
+    const running = await run(`agent a { source s : seq { totalEvents = 25, batchSize = 10 }
       channel c : memory { capacity = 100 }
       s -> c }`);
     const events = await takeN(running, 'c', 25);
@@ -25,7 +21,7 @@ describe('seq', () => {
 describe('netcat', () => {
   it('answers OK per line, rejects an oversized line with FAILED and closes, and keeps serving', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 16 }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port}, max-line-length = 16 }
       channel c : memory
       s -> c }`);
     expect(await tcpExchange(port, 'one\ntwo\r\n')).toBe('OK\nOK\n');
@@ -37,7 +33,7 @@ describe('netcat', () => {
 
   it('answers FAILED when the channel is full', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
+    const running = await run(`agent a { source s : netcat { bind = "127.0.0.1", port = ${port} }
       channel c : memory { capacity = 2, transactionCapacity = 2, keep-alive = 0s }
       s -> c }`);
     expect(await tcpExchange(port, 'a\nb\n')).toBe('OK\nOK\n');
@@ -71,7 +67,7 @@ describe('netcat', () => {
 describe('netcatudp', () => {
   it('turns each datagram up to its first newline into an event with the sender header', async () => {
     const port = await freeUdpPort();
-    running = await runFlow(`agent a { source s : netcatudp { bind = "127.0.0.1", port = ${port}, remoteAddress = "from" }
+    const running = await run(`agent a { source s : netcatudp { bind = "127.0.0.1", port = ${port}, remoteAddress = "from" }
       channel c : memory
       s -> c }`);
     await udpSend(port, 'hello\nignored');
@@ -84,7 +80,7 @@ describe('netcatudp', () => {
 
 describe('exec', () => {
   it('turns stdout lines into events and restarts the command', async () => {
-    running = await runFlow(`agent a { source s : exec {
+    const running = await run(`agent a { source s : exec {
         command = "printf 'l1\\\\nl2\\\\n'", shell = "/bin/sh -c", restart = true, restartThrottle = 100ms, batchSize = 5, batchTimeout = 50ms }
       channel c : memory { capacity = 1000 }
       s -> c }`);
@@ -93,10 +89,10 @@ describe('exec', () => {
   });
 
   it('a command that does not exist: the agent runs on, the source is retried with a clear message', async () => {
-    running = await runFlow(`agent a { source s : exec { command = "no-such-command-flowc --x" }
+    const running = await run(`agent a { source s : exec { command = "no-such-command-flowc --x" }
       channel c : memory
       s -> c }`);
-    const line = await waitFor(() => running!.lines.find((l) => l.includes('restarting it in')), 10_000, 'the retry');
+    const line = await waitFor(() => running.lines.find((l) => l.includes('restarting it in')), 10_000, 'the retry');
     expect(line).toContain('source `s` failed: cannot start: command `no-such-command-flowc` not found');
     expect(running.runner.agents[0]!.status().find((x) => x.name === 's')).toMatchObject({ state: 'failing' });
   });
@@ -110,7 +106,7 @@ describe('http', () => {
 
   it('accepts a JSON batch, answers 400 on bad JSON and 503 on a full channel, committing nothing then', async () => {
     const port = await freePort();
-    running = await runFlow(flow(port, '', 'capacity = 3, transactionCapacity = 3, keep-alive = 0s'));
+    const running = await run(flow(port, '', 'capacity = 3, transactionCapacity = 3, keep-alive = 0s'));
     const ok = await httpPost(port, JSON.stringify([{ headers: { a: 'b', n: 1 }, body: 'hello' }, { body: 'x' }, {}]));
     expect(ok.status).toBe(200);
     expect((await httpPost(port, '[{"body": "x"')).status).toBe(400);
@@ -129,7 +125,7 @@ describe('http', () => {
 
   it('takes the whole body as one event with the blob handler', async () => {
     const port = await freePort();
-    running = await runFlow(flow(port, ', handler = "org.apache.flume.source.http.BLOBHandler", handler.mandatoryParameters = ["id"]'));
+    const running = await run(flow(port, ', handler = "org.apache.flume.source.http.BLOBHandler", handler.mandatoryParameters = ["id"]'));
     expect((await httpPost(port, 'raw bytes', {}, '/?id=7&x=1')).status).toBe(200);
     expect((await httpPost(port, 'no id')).status).toBe(500);
     const [e] = takeAll(running, 'c');
@@ -141,7 +137,7 @@ describe('http', () => {
 describe('syslog', () => {
   it('syslogtcp parses RFC 3164 and RFC 5424 into Flume headers, cuts long records, keeps fields on request', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : syslogtcp { host = "127.0.0.1", port = ${port}, eventSize = 80, keepFields = "hostname" }
+    const running = await run(`agent a { source s : syslogtcp { host = "127.0.0.1", port = ${port}, eventSize = 80, keepFields = "hostname" }
       channel c : memory
       s -> c }`);
     await tcpExchange(
@@ -167,7 +163,7 @@ describe('syslog', () => {
 
   it('syslogtcp reads RFC 5424 offsets as Flume does', async () => {
     const port = await freePort();
-    running = await runFlow(`agent a { source s : syslogtcp { host = "127.0.0.1", port = ${port} }
+    const running = await run(`agent a { source s : syslogtcp { host = "127.0.0.1", port = ${port} }
       channel c : memory
       s -> c }`);
     await tcpExchange(port, '<14>1 2024-03-01T10:00:00+02:00 h app - - - with offset\n');
@@ -177,7 +173,7 @@ describe('syslog', () => {
 
   it('syslogudp takes one datagram as one record', async () => {
     const port = await freeUdpPort();
-    running = await runFlow(`agent a { source s : syslogudp { host = "127.0.0.1", port = ${port}, keepFields = all, clientIPHeader = "ip" }
+    const running = await run(`agent a { source s : syslogudp { host = "127.0.0.1", port = ${port}, keepFields = all, clientIPHeader = "ip" }
       channel c : memory
       s -> c }`);
     await udpSend(port, '<11>Feb  5 01:02:03 box app: hi');
@@ -189,7 +185,7 @@ describe('syslog', () => {
   it('multiport_syslogtcp listens on several ports with capitalised headers and a port header', async () => {
     const p1 = await freePort();
     const p2 = await freePort();
-    running = await runFlow(`agent a { source s : multiport_syslogtcp { host = "127.0.0.1", ports = [${p1}, ${p2}], portHeader = "port" }
+    const running = await run(`agent a { source s : multiport_syslogtcp { host = "127.0.0.1", ports = [${p1}, ${p2}], portHeader = "port" }
       channel c : memory
       s -> c }`);
     await tcpExchange(p1, '<34>1 2024-03-01T10:00:00.5Z h1 app - - - one\n');

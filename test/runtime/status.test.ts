@@ -1,24 +1,15 @@
 // The runtime's per-component status (`AgentRuntime.status()`, the monitor's `/status`): a sink
 // whose process() keeps throwing is failing, with its last error, until it delivers again.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ComponentRegistry } from '../../runtime/core/component.js';
-import type { AgentRuntimeConfig } from '../../runtime/core/config.js';
-import { dynamicRegistry } from '../../runtime/loader.js';
-import { collector, freePort, runFlow, tcpExchange, waitFor, type Collector, type Running } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { collector, flowsPerTest, freePort, tcpExchange, testSourceAgent, waitFor, type Collector } from './helpers.js';
 
-let running: Running | undefined;
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  for (const c of cleanup.splice(0)) await c();
-});
+const { run, cleanup } = flowsPerTest();
 
 describe('component status', () => {
   it('marks a sink that cannot connect as failing with its error, and running again once it delivers', async () => {
     const target = await freePort();
     const port = await freePort();
-    running = await runFlow(
+    const running = await run(
       `agent a {
         source s : netcat { bind = "127.0.0.1", port = ${port} }
         channel c : memory
@@ -56,32 +47,15 @@ describe('component status', () => {
   it('marks a component the supervisor is restarting as failing', async () => {
     let starts = 0;
     let failNow: ((e: unknown) => void) | undefined;
-    const registry: ComponentRegistry = {
-      load: async (dir, kind) => {
-        if (dir === 'sources' && kind === 'crashy') {
-          // A source whose server socket breaks after start, and that cannot start the first time again.
-          return ((_c: unknown, ctx: { fail(e: unknown): void }) => ({
-            driver: 'event',
-            start() {
-              starts++;
-              failNow = (e) => ctx.fail(e);
-              if (starts === 2) throw new Error('port 4545 is already in use');
-            },
-            stop() {},
-          })) as never;
-        }
-        return dynamicRegistry.load(dir, kind);
-      },
-    };
-    const config: AgentRuntimeConfig = {
-      version: 1,
-      agent: 'a',
-      channels: [{ name: 'c', kind: 'memory', params: { capacity: 10, transactionCapacity: 10, 'keep-alive': 0, byteCapacityBufferPercentage: 20 } }],
-      sources: [{ name: 's', kind: 'crashy', params: {}, channels: ['c'], selector: { kind: 'replicating', params: {} }, interceptors: [] }],
-      sinks: [],
-      sinkGroups: [],
-    };
-    running = await runFlow('', { registry, configs: [config] });
+    // A source whose server socket breaks after start, and that cannot start the first time again.
+    const running = await run(
+      '',
+      testSourceAgent((ctx) => {
+        starts++;
+        failNow = (e) => ctx.fail(e);
+        if (starts === 2) throw new Error('port 4545 is already in use');
+      }),
+    );
     const agent = running.runner.agents[0]!;
     const source = () => agent.status().find((x) => x.name === 's')!;
     expect(source().state).toBe('running');
