@@ -9,9 +9,16 @@ export class BatchBuffer {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
+    // An empty buffer grows to the size asked for: nothing to copy, and no doubling past it.
+    if (this.len === 0) size = Math.max(n, this.buf.length);
     const next = Buffer.allocUnsafe(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+  }
+
+  /** Makes room for `n` more bytes at once (a caller that knows a batch's size avoids growing by doubling). */
+  reserve(n: number): void {
+    this.room(n);
   }
 
   bytes(b: Uint8Array): void {

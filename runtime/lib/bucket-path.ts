@@ -54,8 +54,21 @@ const ROUND_LIMIT: Record<RoundUnit, number> = { second: 60, minute: 60, hour: 2
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
-/** Compiles an escaped template once; the result escapes it for one event's headers. */
-export function compileBucketPath(template: string, options: BucketPathOptions = {}): (headers: Record<string, string>) => string {
+/** A compiled template: escapes it for one event's headers. `constant` is set when no event changes it. */
+export type BucketPathFn = ((headers: Record<string, string>) => string) & { readonly constant?: string };
+
+interface Stamp {
+  ts: number;
+  text: string;
+  fields: WallFields | undefined;
+}
+
+/**
+ * Compiles an escaped template once; the result escapes it for one event's headers. The last
+ * timestamp's fields (and, without header escapes, the last result) are kept: the events of a
+ * batch mostly share their stamp, and parsing and formatting it again gives the same string.
+ */
+export function compileBucketPath(template: string, options: BucketPathOptions = {}): BucketPathFn {
   const parts = parseTemplate(template, options.hosts);
   const needsTime = parts.some((p) => p.kind === 'time');
   const round = options.round;
@@ -69,13 +82,42 @@ export function compileBucketPath(template: string, options: BucketPathOptions =
   const clock = new ZoneClock(options.timeZone);
   const now = options.now ?? Date.now;
   const useLocal = options.useLocalTimeStamp === true;
+  if (parts.every((p) => p.kind === 'text')) {
+    const constant = parts.map((p) => (p as { text: string }).text).join('');
+    return Object.assign(() => constant, { constant });
+  }
+  const byHeader = parts.some((p) => p.kind === 'header');
+
+  let lastKey: number | string | undefined;
+  let lastStamp: Stamp | undefined;
+  let lastOut = '';
+  const stampOf = (headers: Record<string, string>): Stamp => {
+    let raw: number;
+    let text: string;
+    let key: number | string;
+    if (useLocal) {
+      raw = now();
+      if (raw === lastKey) return lastStamp!;
+      key = raw;
+      text = String(raw);
+    } else {
+      const header = headers['timestamp'];
+      if (header !== undefined && header === lastKey) return lastStamp!;
+      ({ ts: raw, text } = timestampOf(headers));
+      key = text;
+    }
+    const ts = round ? roundDown(raw, round.unit, round.value, clock) : raw;
+    lastKey = key;
+    lastOut = '';
+    return (lastStamp = { ts, text, fields: undefined });
+  };
 
   return (headers) => {
-    let stamp: { ts: number; text: string; fields: WallFields | undefined } | undefined;
+    let stamp: Stamp | undefined;
     if (needsTime) {
-      const { ts: raw, text } = useLocal ? { ts: now(), text: '' } : timestampOf(headers);
-      const ts = round ? roundDown(raw, round.unit, round.value, clock) : raw;
-      stamp = { ts, text: useLocal ? String(raw) : text, fields: undefined };
+      const before = lastStamp;
+      stamp = stampOf(headers);
+      if (!byHeader && stamp === before && lastOut !== '') return lastOut;
     }
     let out = '';
     for (const p of parts) {
@@ -89,6 +131,7 @@ export function compileBucketPath(template: string, options: BucketPathOptions =
         else if (DATE_LETTERS.has(p.letter)) out += formatLetter(p.letter, (s.fields ??= clock.fields(s.ts)));
       }
     }
+    if (!byHeader) lastOut = out;
     return out;
   };
 }

@@ -14,16 +14,12 @@ import { ConfigError, need, paramBool, paramNumber, paramString, type Params, ty
 import { ChannelException, EventDeliveryException, errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SinkCounter } from '../core/metrics.js';
-import { compileBucketPath, resolveHostNames, staticNames, type BucketPathOptions, type RoundUnit } from '../lib/bucket-path.js';
+import { compileBucketPath, resolveHostNames, staticNames, type BucketPathFn, type BucketPathOptions, type RoundUnit } from '../lib/bucket-path.js';
 import { BucketWriter, systemClock, type BucketSettings, type SinkClock } from './hdfs/bucket-writer.js';
 import { fileFormatOf } from './hdfs/formats.js';
 import { addressOf, type FileSystemAddress, type SinkFileSystem } from './hdfs/fs.js';
 import { LocalFileSystem } from './hdfs/local-fs.js';
 import { webHdfsFileSystem } from './hdfs/webhdfs-fs.js';
-
-/** At most this many transactions, or this many body bytes, are written by one append. */
-const GROUP_TRANSACTIONS = 32;
-const GROUP_BYTES = 32 * 1024 * 1024;
 
 export interface HdfsSinkOptions {
   /** Roll and idle timers (tests pass a fake clock). */
@@ -126,8 +122,8 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
     pending: new Set(),
   };
 
-  let pathOf: (h: Record<string, string>) => string = () => pathTemplate;
-  let prefixOf: (h: Record<string, string>) => string = () => prefixTemplate;
+  let pathOf: BucketPathFn = () => pathTemplate;
+  let prefixOf: BucketPathFn = () => prefixTemplate;
 
   async function writerFor(key: string, dir: string, prefix: string): Promise<BucketWriter> {
     let w = writers.get(key);
@@ -147,14 +143,26 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
   }
 
   async function deliver(events: Event[]): Promise<void> {
+    if (pathOf.constant !== undefined && prefixOf.constant !== undefined) {
+      // No escapes: every event goes to the one bucket, with no per-event work.
+      const w = await writerFor(`${pathOf.constant}/${prefixOf.constant}`, pathOf.constant, prefixOf.constant);
+      await w.write(events);
+      return;
+    }
     const buckets = new Map<string, { dir: string; prefix: string; events: Event[] }>();
+    let last: { dir: string; prefix: string; events: Event[] } | undefined;
     for (const e of events) {
       const dir = pathOf(e.headers);
       const prefix = prefixOf(e.headers);
+      // Runs of events of one bucket (the usual case) skip the key and the lookup.
+      if (last && last.dir === dir && last.prefix === prefix) {
+        last.events.push(e);
+        continue;
+      }
       const key = `${dir}/${prefix}`;
-      const b = buckets.get(key);
-      if (b) b.events.push(e);
-      else buckets.set(key, { dir, prefix, events: [e] });
+      last = buckets.get(key);
+      if (last) last.events.push(e);
+      else buckets.set(key, (last = { dir, prefix, events: [e] }));
     }
     for (const [key, b] of buckets) {
       const w = await writerFor(key, b.dir, b.prefix);
@@ -164,7 +172,7 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
 
   /**
    * Takes one transaction of up to batchSize events, and while the channel has a backlog (each
-   * take full) more of them, up to GROUP_TRANSACTIONS or GROUP_BYTES; writes their events with
+   * take full) more of them, up to the backend's group limits (fs.group); writes their events with
    * one append per bucket, then commits them all. A backlog builds while an append is under way
    * (a WebHDFS APPEND takes 50–500 ms whatever its size, an fdatasync milliseconds), so a busy
    * sink makes fewer, larger appends; every event is still durable before its take commits. On
@@ -199,7 +207,7 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
         if (got > 0 || txs.length === 1) counter.batch(got, batchSize);
         for (let i = before; i < events.length; i++) bytes += events[i]!.body.length;
         full = got === batchSize;
-      } while (full && txs.length < GROUP_TRANSACTIONS && bytes < GROUP_BYTES);
+      } while (full && txs.length < fs.group.transactions && bytes < fs.group.bytes);
       if (events.length === 0) {
         await txs[0]!.commit();
         return 'BACKOFF';

@@ -69,6 +69,27 @@ describe('hdfs path escapes (BucketPath)', () => {
     expect(esc({ timestamp: String(T1) })).toBe('2023/11/14/22');
   });
 
+  it('reuses nothing across events whose stamp or headers differ (same stamp, other header; same header, other stamp; a bad stamp between)', () => {
+    const esc = compileBucketPath('/logs/%{host}/%Y-%m-%d/%H', { timeZone: 'UTC' });
+    expect(esc({ timestamp: String(T1), host: 'a' })).toBe('/logs/a/2023-11-14/22');
+    expect(esc({ timestamp: String(T1), host: 'b' })).toBe('/logs/b/2023-11-14/22');
+    expect(() => esc({ timestamp: 'x', host: 'b' })).toThrow(BucketPathError);
+    expect(esc({ timestamp: String(T3), host: 'b' })).toBe('/logs/b/2024-07-06/13');
+    expect(esc({ timestamp: String(T3), host: 'a' })).toBe('/logs/a/2024-07-06/13');
+    const rounded = compileBucketPath('%H%M', { timeZone: 'UTC', round: { unit: 'minute', value: 10 } });
+    expect(rounded({ timestamp: String(T1) })).toBe('2210');
+    expect(rounded({ timestamp: String(T1) })).toBe('2210');
+    expect(rounded({ timestamp: String(T1 + 600_000) })).toBe('2220');
+    let now = T1;
+    const local = compileBucketPath('%H:%M:%S', { timeZone: 'UTC', useLocalTimeStamp: true, now: () => now });
+    expect([local({}), local({})]).toEqual(['22:13:20', '22:13:20']);
+    now += 1000;
+    expect(local({})).toBe('22:13:21');
+    expect(compileBucketPath('/flume/plain').constant).toBe('/flume/plain');
+    expect(compileBucketPath('/flume/%[localhost]', { hosts }).constant).toBe('/flume/edge-7');
+    expect(compileBucketPath('/flume/%{h}').constant).toBeUndefined();
+  });
+
   it('tells which templates have escapes and which host names they use', () => {
     expect(hasEscapes('/flume/plain')).toBe(false);
     expect(hasEscapes('/flume/%{h}')).toBe(true);

@@ -107,23 +107,35 @@ export class BucketWriter {
     // A file that cannot be opened fails the batch and the writer stays (Flume counts on).
     if (!this.file) await this.open();
     try {
-      let from = 0;
-      for (let i = 0; i < events.length; i++) {
-        if (this.shouldRoll()) {
-          await this.writeRun(events.slice(from, i));
-          from = i;
-          await this.close(false);
-          await this.open();
+      if (!(this.s.rollCount > 0) && !(this.s.rollSize > 0)) {
+        // Nothing rolls by count or size: the whole run goes to the open file.
+        this.eventCount += events.length;
+        for (const e of events) this.processSize += e.body.length;
+        await this.writeRun(events);
+      } else {
+        let from = 0;
+        for (let i = 0; i < events.length; i++) {
+          if (this.shouldRoll()) {
+            await this.writeRun(events.slice(from, i));
+            from = i;
+            await this.close(false);
+            await this.open();
+          }
+          this.eventCount++;
+          this.processSize += events[i]!.body.length;
         }
-        this.eventCount++;
-        this.processSize += events[i]!.body.length;
+        await this.writeRun(from === 0 ? events : events.slice(from));
       }
-      await this.writeRun(from === 0 ? events : events.slice(from));
     } catch (e) {
       this.s.log.warn(`writing ${this.file?.inUse ?? this.key} failed, closing it: ${(e as Error).message}`);
       await this.close(true);
       throw e;
     }
+    this.armIdle();
+  }
+
+  /** After a write: the idle timer (hdfs.idleTimeout) closes the file if no write follows. */
+  private armIdle(): void {
     if (this.s.idleTimeoutS > 0) {
       const f = this.file;
       this.cancelIdle = this.s.clock.schedule(this.s.idleTimeoutS * 1000, () => {

@@ -59,10 +59,17 @@ function serializerOf(p: Params, sink: string): SerializerMaker {
         start: () => Buffer.alloc(0),
         encode(events) {
           out.reset();
+          let size = appendNewline ? events.length : 0;
+          for (const e of events) size += e.body.length;
+          out.reserve(size);
+          const buf = out.buf;
+          let at = 0;
           for (const e of events) {
-            out.bytes(e.body);
-            if (appendNewline) out.newline();
+            buf.set(e.body, at);
+            at += e.body.length;
+            if (appendNewline) buf[at++] = 0x0a;
           }
+          out.len = at;
           return out.view();
         },
       });

@@ -17,6 +17,12 @@ export interface SinkFileSystem {
   /** `file:///data/flume` or `hdfs://namenode:8020` (for messages). */
   readonly description: string;
   /**
+   * How much a busy sink writes with one append (see processTransactions in sinks/hdfs.ts): at
+   * most this many transactions and about this many body bytes. Large where an append has a
+   * high fixed cost whatever its size.
+   */
+  readonly group: { transactions: number; bytes: number };
+  /**
    * Creates a new, empty file and any missing parent directories, as Hadoop's create does;
    * fails when the name exists, so that nothing is ever overwritten.
    */

@@ -7,6 +7,9 @@ import { ConfigError, paramNumber, paramString, type Params } from '../../core/c
 import { WebHdfsClient, WebHdfsError, webHdfsTarget } from '../../lib/webhdfs.js';
 import type { FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
 
+/** Body bytes a busy sink sends with one APPEND (the channel's backlog may hold fewer). */
+const WEBHDFS_GROUP_BYTES = 64 * 1024 * 1024;
+
 class WebHdfsFile implements SinkFile {
   constructor(
     private readonly client: WebHdfsClient,
@@ -42,6 +45,9 @@ export function webHdfsFileSystem(address: FileSystemAddress, p: Params, sink: s
   });
   return {
     description: `${address.scheme}://${address.authority} (WebHDFS at ${namenodes.join(', ')})`,
+    // An APPEND costs 50–500 ms whatever its size (the datanode's close waits for the namenode
+    // to complete the block), then moves ~100 MB/s: tens of MB per APPEND are needed to reach that.
+    group: { transactions: 1024, bytes: WEBHDFS_GROUP_BYTES },
     async create(file) {
       try {
         await client.create(file, [], { overwrite: false });
