@@ -73,7 +73,18 @@ export class WebHdfsError extends Error {
   }
 }
 
-type Body = Buffer | readonly Buffer[];
+/**
+ * Bytes made while they are sent: `length` in all, yielded by `chunks()` a piece at a time (the
+ * upload starts before the last piece exists, and no buffer of the whole body is needed).
+ * `chunks()` may be called again, for a resend, and yields the same bytes.
+ */
+export interface StreamedBody {
+  length: number;
+  chunks(): Iterable<Buffer>;
+}
+
+/** A body: one buffer, buffers sent one after the other, or a StreamedBody. */
+export type Body = Buffer | readonly Buffer[] | StreamedBody;
 
 interface Exchange {
   status: number;
@@ -240,8 +251,17 @@ export class WebHdfsClient {
   }
 
   private exchangeOnce(op: string, path: string, method: string, url: URL, data: Body | undefined): Promise<Exchange> {
-    const chunks = data === undefined ? [] : Buffer.isBuffer(data) ? [data as Buffer] : (data as readonly Buffer[]);
-    const length = chunks.reduce((n, c) => n + c.length, 0);
+    let chunks: Iterable<Buffer>;
+    let length: number;
+    if (data === undefined || Buffer.isBuffer(data) || Array.isArray(data)) {
+      const list = data === undefined ? [] : Buffer.isBuffer(data) ? [data] : (data as readonly Buffer[]);
+      chunks = list;
+      length = list.reduce((n, c) => n + c.length, 0);
+    } else {
+      const streamed = data as StreamedBody;
+      chunks = streamed.chunks();
+      length = streamed.length;
+    }
     const https = url.protocol === 'https:';
     return new Promise<Exchange>((resolve, reject) => {
       let settled = false;
@@ -370,21 +390,26 @@ function connectionProblem(e: NodeJS.ErrnoException, url: URL): string {
   }
 }
 
-/** Writes the body honouring back-pressure, then ends the request. */
-async function writeChunks(req: import('node:http').ClientRequest, chunks: readonly Buffer[]): Promise<void> {
-  for (const chunk of chunks) {
-    if (!req.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          req.off('drain', done);
-          req.off('close', done);
-          resolve();
-        };
-        req.on('drain', done);
-        req.on('close', done);
-      });
+/** Writes the body honouring back-pressure, then ends the request (a body that fails to make its bytes fails the request). */
+async function writeChunks(req: import('node:http').ClientRequest, chunks: Iterable<Buffer>): Promise<void> {
+  try {
+    for (const chunk of chunks) {
       if (req.destroyed) return;
+      if (!req.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            req.off('drain', done);
+            req.off('close', done);
+            resolve();
+          };
+          req.on('drain', done);
+          req.on('close', done);
+        });
+        if (req.destroyed) return;
+      }
     }
+    req.end();
+  } catch (e) {
+    req.destroy(e as Error);
   }
-  req.end();
 }

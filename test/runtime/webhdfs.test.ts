@@ -65,6 +65,26 @@ describe('WebHDFS client on a real HDFS', () => {
     await cluster.client.delete('/large', { recursive: true });
   }, 180_000);
 
+  it('appends a body made while it is sent (chunks from a generator) byte for byte; a body that fails midway fails the append and keeps what was appended before', async () => {
+    await cluster.client.create('/streamed/one');
+    const piece = (i: number) => Buffer.alloc(300_000 + i, 0x30 + (i % 10));
+    const pieces = Array.from({ length: 20 }, (_, i) => piece(i));
+    const length = pieces.reduce((n, p) => n + p.length, 0);
+    await cluster.client.append('/streamed/one', { length, *chunks() { for (let i = 0; i < 20; i++) yield piece(i); } });
+    expect((await cluster.client.open('/streamed/one')).equals(Buffer.concat(pieces))).toBe(true);
+    const broken = {
+      length: 10_000_000,
+      *chunks(): Generator<Buffer> {
+        yield Buffer.alloc(1000, 0x61);
+        throw new Error('the encoder broke');
+      },
+    };
+    await expect(cluster.client.append('/streamed/one', broken)).rejects.toThrow(/WebHDFS APPEND \/streamed\/one failed/);
+    // What the datanode kept of the broken upload (if anything) follows the acknowledged bytes.
+    expect((await cluster.client.open('/streamed/one', { length })).equals(Buffer.concat(pieces))).toBe(true);
+    await cluster.client.delete('/streamed', { recursive: true });
+  }, 120_000);
+
   it('appends concurrently to different files, and queues appends to one file', async () => {
     const files = Array.from({ length: 8 }, (_, i) => `/concurrent/f${i}`);
     await Promise.all(files.map((f) => cluster.client.create(f)));

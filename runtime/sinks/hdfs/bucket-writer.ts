@@ -108,9 +108,8 @@ export class BucketWriter {
     if (!this.file) await this.open();
     try {
       if (!(this.s.rollCount > 0) && !(this.s.rollSize > 0)) {
-        // Nothing rolls by count or size: the whole run goes to the open file.
+        // Nothing rolls by count or size (so the body bytes need no counting): the whole run goes to the open file.
         this.eventCount += events.length;
-        for (const e of events) this.processSize += e.body.length;
         await this.writeRun(events);
       } else {
         let from = 0;
@@ -155,8 +154,10 @@ export class BucketWriter {
   private async writeRun(events: readonly Event[]): Promise<void> {
     if (events.length === 0) return;
     const f = this.file!;
-    const bytes = f.encoder.encode(events);
-    await withTimeout(f.handle.append(bytes), this.s.callTimeoutMs, `writing to ${f.inUse}`);
+    // An upload takes the bytes as they are made; a local write takes them in one buffer.
+    const written =
+      f.handle.appendChunks && f.encoder.encodeChunks ? f.handle.appendChunks(f.encoder.encodeChunks(events)) : f.handle.append(f.encoder.encode(events));
+    await withTimeout(written, this.s.callTimeoutMs, `writing to ${f.inUse}`);
     await withTimeout(f.handle.sync(), this.s.callTimeoutMs, `syncing ${f.inUse}`);
   }
 

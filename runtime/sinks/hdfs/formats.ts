@@ -14,12 +14,18 @@ import { javaMapText, type Event } from '../../core/event.js';
 import { BatchBuffer } from '../../lib/batch-buffer.js';
 import { javaSchemaString } from '../../lib/avro-container.js';
 import { FlumeSequenceFile, type SequenceCodec } from '../../lib/sequence-file.js';
+import type { ChunkedBytes } from './fs.js';
 
 export interface FileEncoder {
   /** Bytes at the start of every file (an Avro header), possibly none. */
   start(): Buffer;
   /** The bytes of a run of events, complete on their own. Valid until the next call. */
   encode(events: readonly Event[]): Buffer;
+  /**
+   * The same bytes, made a chunk of about CHUNK_BYTES at a time as they are sent (for uploads:
+   * no buffer of the whole run). Only where the length is known before encoding (text).
+   */
+  encodeChunks?(events: readonly Event[]): ChunkedBytes;
   /** Bytes that end a file, written before it is closed (none for every format today: each batch completes its own). */
   end?(): Buffer;
 }
@@ -48,6 +54,37 @@ const SERIALIZER_CLASSES: Record<string, string> = {
 
 type SerializerMaker = () => FileEncoder;
 
+/** Size of the pieces encodeChunks makes. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The text serializer's bytes (bodies, each with a newline if asked) as chunks of about CHUNK_BYTES. */
+function textChunks(events: readonly Event[], newline: boolean): ChunkedBytes {
+  const extra = newline ? 1 : 0;
+  let length = newline ? events.length : 0;
+  for (const e of events) length += e.body.length;
+  return {
+    length,
+    *chunks() {
+      let i = 0;
+      while (i < events.length) {
+        let end = i;
+        let size = 0;
+        while (end < events.length && size < CHUNK_BYTES) size += events[end++]!.body.length + extra;
+        // A new buffer for each chunk: the request may hold one until the socket has sent it.
+        const buf = Buffer.allocUnsafe(size);
+        let at = 0;
+        for (; i < end; i++) {
+          const body = events[i]!.body;
+          buf.set(body, at);
+          at += body.length;
+          if (newline) buf[at++] = 0x0a;
+        }
+        yield buf;
+      }
+    },
+  };
+}
+
 function serializerOf(p: Params, sink: string): SerializerMaker {
   const raw = paramString(p, 'serializer') ?? 'TEXT';
   const kind = SERIALIZER_CLASSES[raw] ?? raw.toUpperCase();
@@ -72,6 +109,7 @@ function serializerOf(p: Params, sink: string): SerializerMaker {
           out.len = at;
           return out.view();
         },
+        encodeChunks: (events) => textChunks(events, appendNewline),
       });
     case 'HEADER_AND_TEXT':
       return () => ({

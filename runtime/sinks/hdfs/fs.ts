@@ -4,10 +4,24 @@
 // (`hdfs://` and `webhdfs://`).
 import { ConfigError } from '../../core/config.js';
 
+/**
+ * Bytes made while they are written: `length` in all, yielded by `chunks()` a piece at a time;
+ * `chunks()` may be called again (a resend) and yields the same bytes.
+ */
+export interface ChunkedBytes {
+  length: number;
+  chunks(): Iterable<Buffer>;
+}
+
 /** A file open for writing. `append` then `sync` make the bytes durable and visible to readers. */
 export interface SinkFile {
   /** Adds bytes at the end of the file. */
   append(bytes: Buffer): Promise<void>;
+  /**
+   * The same, for bytes made while they are sent (a backend whose append is an upload: the
+   * upload starts at once and no buffer of a whole group is needed).
+   */
+  appendChunks?(bytes: ChunkedBytes): Promise<void>;
   /** Returns once every appended byte is durable (local: fdatasync; WebHDFS: already, per APPEND). */
   sync(): Promise<void>;
   close(): Promise<void>;

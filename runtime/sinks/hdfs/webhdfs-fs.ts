@@ -1,11 +1,11 @@
 // The WebHDFS backend of the hdfs sink (`hdfs://`, `webhdfs://`, `swebhdfs://` paths), over
-// runtime/lib/webhdfs.ts. Each batch is one APPEND, which returns once the datanode has written
-// the bytes and closed its stream: they are in HDFS and visible to readers before the take
-// commits, so `sync` and `close` have nothing left to do. The namenode's WebHDFS address is its
+// runtime/lib/webhdfs.ts. Each batch (or group of batches, when the channel has a backlog) is
+// one APPEND, which returns once the datanode has written the bytes and closed its stream: they
+// are in HDFS and visible to readers before the takes commit, so `sync` and `close` have nothing left to do. The namenode's WebHDFS address is its
 // default HTTP port (9870) on the host of an hdfs:// path, or `hdfs.webhdfsUrl`.
 import { ConfigError, paramNumber, paramString, type Params } from '../../core/config.js';
 import { WebHdfsClient, WebHdfsError, webHdfsTarget } from '../../lib/webhdfs.js';
-import type { FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
+import type { ChunkedBytes, FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
 
 /** Body bytes a busy sink sends with one APPEND (the channel's backlog may hold fewer). */
 const WEBHDFS_GROUP_BYTES = 64 * 1024 * 1024;
@@ -17,6 +17,10 @@ class WebHdfsFile implements SinkFile {
   ) {}
 
   append(bytes: Buffer): Promise<void> {
+    return this.client.append(this.path, bytes);
+  }
+
+  appendChunks(bytes: ChunkedBytes): Promise<void> {
     return this.client.append(this.path, bytes);
   }
 
