@@ -41,12 +41,13 @@ export async function startMiniDfs(dir) {
 }
 
 /**
- * Apache Flume 1.11: avro source → memory → hdfs sink (DataStream, text serializer, one file per
- * run: no rolling), fed by Flume's RpcClient with `events` bodies of `body` bytes in appendBatch
- * calls of `batch`; measured from the first batch until the sink has taken every event.
- * MB/s counts event bodies (10^6 bytes).
+ * Apache Flume 1.11: avro source → memory (capacity 100,000, keep-alive 30 s) → hdfs sink
+ * (DataStream, text serializer, one file per run: no rolling), fed by `threads` of Flume's
+ * RpcClients at once with `events` bodies of `body` bytes in appendBatch calls of `batch`;
+ * measured from the first batch until the sink has taken every event. MB/s counts event bodies
+ * (10^6 bytes).
  */
-export async function flumeHdfsRun(dfs, tmp, { events, batch, body, run = 0 }) {
+export async function flumeHdfsRun(dfs, tmp, { events, batch, body, run = 0, threads = 1 }) {
   const port = await freePort();
   const props = `a.sources = r
 a.channels = c
@@ -58,6 +59,7 @@ a.sources.r.channels = c
 a.channels.c.type = memory
 a.channels.c.capacity = 100000
 a.channels.c.transactionCapacity = ${Math.max(1000, batch)}
+a.channels.c.keep-alive = 30
 a.sinks.k.type = hdfs
 a.sinks.k.channel = c
 a.sinks.k.hdfs.path = hdfs://127.0.0.1:${dfs.rpcPort}/bench/flume-${run}/%Y-%m-%d
@@ -73,12 +75,33 @@ a.sinks.k.hdfs.minBlockReplicas = 1
   try {
     const t0 = now();
     const c0 = flume.cpuMs();
-    await rpcLoad(port, events, batch);
-    const { t } = await pollUntil(flume, (m) => Number(m['SINK.k']?.EventDrainSuccessCount ?? 0) >= events, { everyMs: 20, what: "Flume's hdfs sink to take every event" });
+    await rpcLoad(port, events, batch, threads);
+    const { t } = await pollUntil(flume, (m) => Number(m['SINK.k']?.EventDrainSuccessCount ?? 0) >= events, { everyMs: 20, timeoutMs: 600_000, what: "Flume's hdfs sink to take every event" });
     const ms = t - t0;
     return { ms, eventsPerSec: (events / ms) * 1000, mbPerSec: (events * body) / ms / 1000, cpuUsPerEvent: ((flume.cpuMs() - c0) * 1000) / events, ...flume.memory() };
   } finally {
     await flume.stop();
+  }
+}
+
+/**
+ * Writes a little through WebHDFS before anything is measured: a freshly started cluster takes
+ * seconds over its first block allocations and appends (the namenode's and datanode's JIT), which
+ * would otherwise fall on whichever run comes first.
+ */
+export async function warmUpDfs(dfs) {
+  const { WebHdfsClient } = await import(join(ROOT, 'dist/runtime/lib/webhdfs.js'));
+  const client = new WebHdfsClient({ namenodes: `http://127.0.0.1:${dfs.httpPort}`, user: 'bench' });
+  const bytes = Buffer.alloc(4 * 1024 * 1024, 0x61);
+  try {
+    for (let i = 0; i < 3; i++) {
+      await client.create(`/warm-up/${i}`, [bytes]);
+      for (let j = 0; j < 3; j++) await client.append(`/warm-up/${i}`, bytes);
+      await client.rename(`/warm-up/${i}`, `/warm-up/${i}.done`);
+    }
+  } finally {
+    await client.delete('/warm-up', { recursive: true }).catch(() => undefined);
+    client.close();
   }
 }
 
@@ -128,6 +151,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const tmp = mkdtempSync(join(tmpdir(), 'flowc-hdfs-bench-'));
   const dfs = await startMiniDfs(join(tmp, 'dfs'));
   try {
+    await warmUpDfs(dfs);
     const raw = await rawWebHdfsRuns(dfs, opts);
     const flume = await flumeHdfsRun(dfs, tmp, opts);
     process.stdout.write(`${JSON.stringify({ ...opts, flume, raw }, null, 1)}\n`);
