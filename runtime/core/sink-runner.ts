@@ -2,11 +2,21 @@
 // channel was empty) → wait n · 1 s up to 5 s, or until the channel has new events; an
 // exception → log it and wait 5 s. Draining (at shutdown) keeps the loop going until the
 // channels are empty or the deadline passes.
+//
+// Flume's runner is a thread of its own; here sources and sinks share one event loop. After a
+// READY batch the loop goes again at once for up to SLICE_MS, then lets I/O in: a sink whose
+// batches complete without I/O (null, a memory-to-memory hop) keeps up with sources that put
+// several batches per turn of the loop, so the channel (and the request buffers its events
+// hold) stays small, and no source waits longer than a slice.
 import type { Channel } from './channel.js';
 import { errorText } from './errors.js';
 import type { Logger } from './log.js';
 import type { SinkProcessor } from './sink-processor.js';
+import { performance } from 'node:perf_hooks';
 import { Sleeper, yieldToIo } from './timers.js';
+
+/** Longest run of READY batches between two turns of the event loop. */
+const SLICE_MS = 2;
 
 export interface SinkRunnerOptions {
   backoffSleepIncrement?: number;
@@ -84,6 +94,7 @@ export class SinkRunner {
 
   private async run(): Promise<void> {
     let consecutive = 0;
+    let sliceStart = performance.now();
     while (this.shouldRun()) {
       try {
         const status = await this.processor.process();
@@ -93,7 +104,10 @@ export class SinkRunner {
           await this.pause(Math.min(consecutive * this.increment, this.maxBackoff), true);
         } else {
           consecutive = 0;
-          await yieldToIo();
+          if (performance.now() - sliceStart >= SLICE_MS) {
+            await yieldToIo();
+            sliceStart = performance.now();
+          }
         }
       } catch (e) {
         this.log.error(`unable to deliver events: ${errorText(e)}`);

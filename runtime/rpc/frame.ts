@@ -21,11 +21,32 @@ export const DEFAULT_LIMITS: FrameLimits = {
 };
 
 export interface Frame {
-  serial: number;
-  /** The buffers joined: one Avro byte stream. A slice of the input when it arrived in one piece. */
-  payload: Buffer;
+  readonly serial: number;
+  /**
+   * The frame's bytes, one Avro byte stream, as slices of the input in order (a buffer of the
+   * pack can arrive in several reads). Read them with AvroReader.over: no copy of the frame.
+   */
+  readonly parts: readonly Buffer[];
+  /** The parts joined into one buffer (a copy, made on first use, unless there is one part). */
+  readonly payload: Buffer;
   /** Lengths of the buffers as sent (for tests and logs). */
-  bufferLengths: number[];
+  readonly bufferLengths: readonly number[];
+}
+
+class ReceivedFrame implements Frame {
+  private joined: Buffer | undefined;
+
+  constructor(
+    readonly serial: number,
+    readonly parts: readonly Buffer[],
+    private readonly size: number,
+    readonly bufferLengths: readonly number[],
+  ) {}
+
+  get payload(): Buffer {
+    if (this.joined === undefined) this.joined = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    return this.joined;
+  }
 }
 
 /** The peer broke the framing or a limit; its connection must be closed. */
@@ -127,9 +148,7 @@ export class FrameDecoder {
   }
 
   private endFrame(): void {
-    const parts = this.parts;
-    const payload = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.total);
-    const frame: Frame = { serial: this.serial, payload, bufferLengths: this.lengths };
+    const frame = new ReceivedFrame(this.serial, this.parts, this.total, this.lengths);
     this.parts = [];
     this.lengths = [];
     this.state = State.Head;

@@ -2,7 +2,9 @@
 // length is checked against the bytes that are actually there before anything is allocated,
 // so a hostile peer cannot make the decoder loop or allocate beyond the frame it sent
 // (a general-purpose Avro decoder trusts block counts; this one does not).
-// Byte and string values are slices of the input buffer, never copies.
+// The input is one buffer, or the buffers of a frame in order (`AvroReader.over`), read as one
+// byte stream without joining them first. Byte values are slices of the input, never copies,
+// except a value cut across two buffers, which is copied into a buffer of its own.
 import { newHeaders } from '../core/event.js';
 
 /** The data ended early, or a count or length cannot be right. */
@@ -20,19 +22,52 @@ export class AvroDecodeError extends Error {
 
 const endOfData = () => new AvroDecodeError('the data ends early', true);
 
-export class AvroReader {
-  pos: number;
+const NO_PARTS: readonly Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
 
-  constructor(
-    readonly buf: Buffer,
-    start = 0,
-    readonly end = buf.length,
-  ) {
+export class AvroReader {
+  /** The part being read, and the read position and end in it. */
+  private buf: Buffer;
+  private pos: number;
+  private end: number;
+  /** Every part (a multi-part input), the index of the next one, and the bytes from it on. */
+  private parts: readonly Buffer[] = NO_PARTS;
+  private nextPart = 0;
+  private restBytes = 0;
+
+  constructor(buf: Buffer, start = 0, end = buf.length) {
+    this.buf = buf;
     this.pos = start;
+    this.end = end;
+  }
+
+  /** A reader of `parts` in order, as if they were one buffer. */
+  static over(parts: readonly Buffer[]): AvroReader {
+    const r = new AvroReader(parts.length > 0 ? parts[0]! : EMPTY);
+    if (parts.length > 1) {
+      r.parts = parts;
+      r.nextPart = 1;
+      for (let i = 1; i < parts.length; i++) r.restBytes += parts[i]!.length;
+    }
+    return r;
   }
 
   get remaining(): number {
-    return this.end - this.pos;
+    return this.end - this.pos + this.restBytes;
+  }
+
+  /** Moves to the next part that holds bytes; false at the end of the input. */
+  private advance(): boolean {
+    while (this.nextPart < this.parts.length) {
+      const b = this.parts[this.nextPart++]!;
+      this.restBytes -= b.length;
+      if (b.length === 0) continue;
+      this.buf = b;
+      this.pos = 0;
+      this.end = b.length;
+      return true;
+    }
+    return false;
   }
 
   /** A zig-zag varint long; values beyond 2^53 are refused. */
@@ -53,7 +88,7 @@ export class AvroReader {
   }
 
   byte(): number {
-    if (this.pos >= this.end) throw endOfData();
+    if (this.pos >= this.end && !this.advance()) throw endOfData();
     return this.buf[this.pos++]!;
   }
 
@@ -67,16 +102,15 @@ export class AvroReader {
   bytes(): Buffer {
     const len = this.long();
     if (len < 0) throw new AvroDecodeError(`negative length ${len}`);
-    if (len > this.remaining) throw endOfData();
-    const start = this.pos;
-    this.pos += len;
-    return this.buf.subarray(start, this.pos);
+    return this.fixed(len);
   }
 
   string(): string {
     const len = this.long();
     if (len < 0) throw new AvroDecodeError(`negative length ${len}`);
     if (len > this.remaining) throw endOfData();
+    if (this.pos === this.end && len > 0) this.advance();
+    if (this.pos + len > this.end) return this.joined(len).toString('utf8');
     const start = this.pos;
     this.pos += len;
     return this.buf.toString('utf8', start, this.pos);
@@ -84,9 +118,25 @@ export class AvroReader {
 
   fixed(len: number): Buffer {
     if (len > this.remaining) throw endOfData();
+    if (this.pos === this.end && len > 0) this.advance();
+    if (this.pos + len > this.end) return this.joined(len);
     const start = this.pos;
     this.pos += len;
     return this.buf.subarray(start, this.pos);
+  }
+
+  /** The next `len` bytes (there are that many), cut across parts: copied into one buffer. */
+  private joined(len: number): Buffer {
+    const out = Buffer.allocUnsafe(len);
+    let at = 0;
+    while (at < len) {
+      if (this.pos >= this.end) this.advance();
+      const n = Math.min(len - at, this.end - this.pos);
+      this.buf.copy(out, at, this.pos, this.pos + n);
+      this.pos += n;
+      at += n;
+    }
+    return out;
   }
 
   /**

@@ -115,8 +115,9 @@ export class ConnectionResponder {
     private readonly handler: AvroHandler,
   ) {}
 
-  async respond(payload: Buffer): Promise<Reply> {
-    const r = new AvroReader(payload);
+  /** Answers one request: its payload, as one buffer or as the parts of its frame. */
+  async respond(payload: Buffer | readonly Buffer[]): Promise<Reply> {
+    const r = Buffer.isBuffer(payload) ? new AvroReader(payload) : AvroReader.over(payload);
     let handshake: Buffer = EMPTY;
     let name: string;
     let messages: ReadonlySet<MessageName>;

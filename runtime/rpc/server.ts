@@ -51,7 +51,7 @@ export class AvroServer extends RpcListener {
       busy = true;
       while (queue.length > 0 && !closed) {
         const frame = queue.shift()!;
-        const reply = await responder.respond(frame.payload);
+        const reply = await responder.respond(frame.parts);
         if (reply.error) this.o.log?.warn(`system error answered to ${peer}: ${reply.error}`);
         if (closed) break;
         out.write(encodeFrame(frame.serial, reply.buffers));
