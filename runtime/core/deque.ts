@@ -29,6 +29,33 @@ export class Deque<T> {
     this.len++;
   }
 
+  /** pushBack of each of `list` in order. */
+  pushAll(list: readonly T[]): void {
+    const n = list.length;
+    while (this.len + n > this.buf.length) this.grow();
+    const buf = this.buf;
+    const mask = buf.length - 1;
+    let at = this.head + this.len;
+    for (let i = 0; i < n; i++) buf[at++ & mask] = list[i];
+    this.len += n;
+  }
+
+  /** popFront up to `max` times onto the end of `out`; returns how many. */
+  popInto(out: T[], max: number): number {
+    const n = Math.min(max, this.len);
+    const buf = this.buf;
+    const mask = buf.length - 1;
+    let at = this.head;
+    for (let i = 0; i < n; i++) {
+      out.push(buf[at] as T);
+      buf[at] = undefined;
+      at = (at + 1) & mask;
+    }
+    this.head = at;
+    this.len -= n;
+    return n;
+  }
+
   popFront(): T | undefined {
     if (this.len === 0) return undefined;
     const v = this.buf[this.head];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { putBatch } from '../../runtime/core/channel.js';
 import { ChannelProcessor } from '../../runtime/core/channel-processor.js';
+import { Deque } from '../../runtime/core/deque.js';
 import { ChannelException, ChannelFullException } from '../../runtime/core/errors.js';
 import { makeEvent, type Event } from '../../runtime/core/event.js';
 import { createSelector } from '../../runtime/core/selector.js';
@@ -75,6 +76,40 @@ describe('memory channel', () => {
     setTimeout(() => drain(ch), 50);
     await pending;
     expect(drain(ch)).toEqual(['3']);
+  });
+});
+
+describe('the queue under the memory channel', () => {
+  it('bulk pushAll / popInto keep the order of per-element pushes and pops, across wrap-around and growth', () => {
+    let seed = 1;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let trial = 0; trial < 100; trial++) {
+      const d = new Deque<number>(16);
+      const ref: number[] = [];
+      let next = 0;
+      for (let op = 0; op < 300; op++) {
+        const r = rnd();
+        if (r < 0.3) {
+          const list = Array.from({ length: Math.floor(rnd() * 70) }, () => next++);
+          d.pushAll(list);
+          ref.push(...list);
+        } else if (r < 0.5) {
+          d.pushBack(next);
+          ref.push(next++);
+        } else if (r < 0.6) {
+          d.pushFront(next);
+          ref.unshift(next++);
+        } else if (r < 0.85) {
+          const out = [-1];
+          const max = Math.floor(rnd() * 80);
+          const n = d.popInto(out, max);
+          const want = ref.splice(0, max);
+          expect(n).toBe(want.length);
+          expect(out).toEqual([-1, ...want]);
+        } else expect(d.popFront()).toBe(ref.shift());
+        expect(d.length).toBe(ref.length);
+      }
+    }
   });
 });
 
