@@ -4,6 +4,7 @@
 //   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,file100,file1000,hdfslocal,hdfs,startup]
 //                                [--avro-threads T] [--avro-warmup W]   (RpcLoad clients at once in the
 //                                avro case, default 4; events each run sends before its clock starts, default 200,000)
+//                                [--avro-batches 100,1000]   (the avro case's batch sizes, default both)
 //
 // Each case writes a .flow file, builds it with `flowc build --target bundle` and runs the
 // bundle as a child process (`node x.agent.mjs --monitor-port P`). Load generators run as other
@@ -65,10 +66,15 @@ const NETCAT_BODY = 100;
 const BODY = 256;
 const SYSLOG_LINES = 500_000;
 // avro: appendBatch from Flume's RpcClient, against real Flume in the same run.
+const AVRO_BATCHES = option('--avro-batches', '100,1000').split(',').map(Number);
 const AVRO = [
   { batch: 100, events: 1_000_000 },
   { batch: 1000, events: 2_000_000 },
-];
+].filter((c) => AVRO_BATCHES.includes(c.batch));
+if (AVRO.length !== AVRO_BATCHES.length) {
+  process.stderr.write(`bench:runtime: --avro-batches takes 100, 1000 or 100,1000 (got ${AVRO_BATCHES.join(',')})\n`);
+  process.exit(2);
+}
 // Clients at once: one RpcLoad client with one batch in flight cannot offer either server all it takes.
 const AVRO_THREADS = Number(option('--avro-threads', '4'));
 // Sent before the clock starts, so that both servers (and the client) are measured after their JIT compilers ran.
