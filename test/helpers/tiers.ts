@@ -1,6 +1,6 @@
-// Helpers for the tests of tiers of agents: `flowc run` and `flowc send` as child processes,
-// a self-signed certificate made with openssl, and a count of the sequence numbers that
-// arrived at the far end.
+// Helpers for the tests of tiers of agents (flowc's and Flume's, avro and thrift): `flowc run`
+// and `flowc send` as child processes, a self-signed certificate made with openssl, and counts
+// of the sequence numbers that arrived at the far end.
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
