@@ -118,8 +118,11 @@ export function readEvent(r: AvroReader): Event {
 
 /** The params of appendBatch: array<AvroFlumeEvent>. */
 export function readEvents(r: AvroReader): Event[] {
-  const out: Event[] = [];
-  for (let n = r.blockCount(2); n !== 0; n = r.blockCount(2)) {
+  let n = r.blockCount(2);
+  // Java writes the whole batch as one block: an array of that size, filled in place.
+  const out = new Array<Event>(n);
+  for (let i = 0; i < n; i++) out[i] = readEvent(r);
+  for (n = r.blockCount(2); n !== 0; n = r.blockCount(2)) {
     for (let i = 0; i < n; i++) out.push(readEvent(r));
   }
   return out;

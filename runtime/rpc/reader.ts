@@ -6,6 +6,7 @@
 // byte stream without joining them first. Byte values are slices of the input, never copies,
 // except a value cut across two buffers, which is copied into a buffer of its own.
 import { newHeaders } from '../core/event.js';
+import { bufferView } from '../lib/buffer-view.js';
 
 /** The data ended early, or a count or length cannot be right. */
 export class AvroDecodeError extends Error {
@@ -30,6 +31,9 @@ export class AvroReader {
   private buf: Buffer;
   private pos: number;
   private end: number;
+  /** The part's memory and where the part begins in it (byte values are views of it). */
+  private memory: ArrayBufferLike;
+  private memoryOffset: number;
   /** Every part (a multi-part input), the index of the next one, and the bytes from it on. */
   private parts: readonly Buffer[] = NO_PARTS;
   private nextPart = 0;
@@ -37,6 +41,8 @@ export class AvroReader {
 
   constructor(buf: Buffer, start = 0, end = buf.length) {
     this.buf = buf;
+    this.memory = buf.buffer;
+    this.memoryOffset = buf.byteOffset;
     this.pos = start;
     this.end = end;
   }
@@ -63,6 +69,8 @@ export class AvroReader {
       this.restBytes -= b.length;
       if (b.length === 0) continue;
       this.buf = b;
+      this.memory = b.buffer;
+      this.memoryOffset = b.byteOffset;
       this.pos = 0;
       this.end = b.length;
       return true;
@@ -122,7 +130,7 @@ export class AvroReader {
     if (this.pos + len > this.end) return this.joined(len);
     const start = this.pos;
     this.pos += len;
-    return this.buf.subarray(start, this.pos);
+    return bufferView(this.memory, this.memoryOffset + start, len);
   }
 
   /** The next `len` bytes (there are that many), cut across parts: copied into one buffer. */

@@ -1,6 +1,7 @@
 // A request frame is read in place, as the slices the socket delivered it in (no joined copy of
 // the frame): whatever the cuts, between the 8 KiB buffers Java writes and between the reads
 // of the socket, through varints, strings and bodies, the server decodes the same events.
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../runtime/core/event.js';
 import { encodeRequestFrame, FrameDecoder, type Frame } from '../../runtime/rpc/frame.js';
@@ -69,6 +70,13 @@ describe('a frame read in the pieces it arrived in', () => {
       const reply = await responder.respond(frame!.parts);
       expect(reply.error).toBeUndefined();
       expect(plain(got)).toEqual(plain(batch));
+      // Bodies are views of the received bytes, and Buffers to whoever uses them.
+      for (const e of got.slice(0, 20)) {
+        expect(Buffer.isBuffer(e.body) && e.body instanceof Buffer && e.body.constructor === Buffer).toBe(true);
+        expect(inspect(e.body.subarray(0, 2))).toMatch(/^<Buffer/);
+        expect(inspect(e.body)).toMatch(/^<Buffer/);
+        expect(Buffer.concat([e.body, Buffer.from('!')]).subarray(0, e.body.length).equals(e.body)).toBe(true);
+      }
       // The same bytes as one buffer give the same events.
       const joined = new AvroReader(frame!.payload);
       readHandshakeRequest(joined);
