@@ -88,7 +88,7 @@ async function stopProcess(p, graceMs = 5000) {
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function getJson(port, path) {
+function getJson(port, path, retry = true) {
   return new Promise((resolve, reject) => {
     const req = get({ host: '127.0.0.1', port, path, agent: httpAgent, timeout: 5000 }, (res) => {
       let text = '';
@@ -103,7 +103,12 @@ function getJson(port, path) {
       });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
+    req.on('error', (e) => {
+      // A kept-alive connection the server closed (its 5 s keep-alive timeout, during a long
+      // load without polls) as this request went out: ask again on a new one, once.
+      if (retry && req.reusedSocket && e.code === 'ECONNRESET') getJson(port, path, false).then(resolve, reject);
+      else reject(e);
+    });
   });
 }
 
