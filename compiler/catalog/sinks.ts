@@ -287,7 +287,13 @@ export const sinks: readonly ComponentSpec[] = [
         min: 0,
         doc: 'Close a file after this long without writes; 0 never does.',
       },
-      { name: 'hdfs.batchSize', type: 'long', default: 100, min: 1, doc: 'Events taken from the channel and flushed per transaction.' },
+      {
+        name: 'hdfs.batchSize',
+        type: 'long',
+        default: 100,
+        min: 1,
+        doc: 'Events taken from the channel and flushed per transaction. The flowc runtime, when the channel has a backlog, writes several transactions with one append (on HDFS up to 1,024 of them or 64 MiB, locally 32 or 32 MiB) and commits them after it: a kill before that commit repeats them all.',
+      },
       {
         name: 'hdfs.codeC',
         type: 'enum',

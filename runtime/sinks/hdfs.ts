@@ -171,6 +171,13 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
   }
 
   /**
+   * Transactions the next group may hold: the backend's limit, but one after a failed delivery,
+   * doubling back with each success, so that a group too large to cross a slow link within
+   * hdfs.callTimeout cannot keep failing whole (each batch then goes alone, as in Flume).
+   */
+  let groupLimit = fs.group.transactions;
+
+  /**
    * Takes one transaction of up to batchSize events, and while the channel has a backlog (each
    * take full) more of them, up to the backend's group limits (fs.group); writes their events with
    * one append per bucket, then commits them all. A backlog builds while an append is under way
@@ -207,7 +214,7 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
         if (got > 0 || txs.length === 1) counter.batch(got, batchSize);
         for (let i = before; i < events.length; i++) bytes += events[i]!.body.length;
         full = got === batchSize;
-      } while (full && txs.length < fs.group.transactions && bytes < fs.group.bytes);
+      } while (full && txs.length < groupLimit && bytes < fs.group.bytes);
       if (events.length === 0) {
         await txs[0]!.commit();
         return 'BACKOFF';
@@ -221,8 +228,10 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
       }
       await Promise.all(txs.map((tx) => tx.commit()));
       counter.eventDrainSuccess += events.length;
+      groupLimit = Math.min(fs.group.transactions, groupLimit * 2);
       return events.length >= batchSize ? 'READY' : 'BACKOFF';
     } catch (e) {
+      groupLimit = 1;
       for (let i = txs.length - 1; i >= 0; i--) {
         try {
           await txs[i]!.rollback();
