@@ -823,6 +823,13 @@ export const sinks: readonly ComponentSpec[] = [
         type: 'string',
         doc: 'Copies an event header into a Kafka record header: the key is the event header, the value the Kafka one.',
       },
+      {
+        name: 'kafka.producer.max.in.flight.requests.per.connection',
+        type: 'int',
+        default: 5,
+        min: 1,
+        doc: 'Batches sent and not yet acknowledged at once; 1 keeps the channel order even when a send fails.',
+      },
       ...kafkaProducerSecurity(),
       { name: 'kafka.producer.*', type: 'string', doc: 'Any Kafka producer setting, passed through unchanged.' },
       {

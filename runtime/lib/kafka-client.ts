@@ -39,6 +39,14 @@ export interface ConsumerTuning {
   maxWaitTime?: number;
 }
 
+/**
+ * What one fetch may bring when neither fetch.max.bytes nor max.partition.fetch.bytes is set.
+ * Smaller than Java's 1 MiB: this client decodes a whole response at once, so small records
+ * (tens of bytes) would mean tens of thousands of live objects per fetch; 256 KiB is about a
+ * batch of typical log lines, and the next fetch overlaps the batches written meanwhile.
+ */
+const DEFAULT_FETCH_BYTES = 256 * 1024;
+
 /** Java settings with no counterpart here; what they tune does not change what is delivered. */
 const NO_EFFECT: Record<string, string> = {
   'linger.ms': 'each Flume batch is sent as one request',
@@ -230,7 +238,10 @@ export function kafkaClientSettings(opts: {
     consumer.heartbeatInterval = num('heartbeat.interval.ms');
     consumer.rebalanceTimeout = num('max.poll.interval.ms');
     consumer.minBytes = num('fetch.min.bytes');
-    consumer.maxBytes = num('fetch.max.bytes');
+    // The client decodes a whole fetch response into messages before the source takes any, so
+    // the bytes one fetch may bring bound the memory read ahead: the smaller of Java's two limits.
+    const fetchLimits = [num('fetch.max.bytes'), num('max.partition.fetch.bytes')].filter((n): n is number => n !== undefined);
+    consumer.maxBytes = fetchLimits.length ? Math.min(...fetchLimits) : DEFAULT_FETCH_BYTES;
     consumer.maxWaitTime = num('fetch.max.wait.ms');
     const auto = take('enable.auto.commit');
     if (auto !== undefined && auto.trim().toLowerCase() === 'true') {

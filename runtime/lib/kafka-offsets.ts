@@ -86,3 +86,48 @@ export class OffsetTracker {
     }
   }
 }
+
+/**
+ * Offset commits off the source's path: `add` returns at once, at most one commit is in flight,
+ * and offsets added meanwhile are merged (per partition, the highest) into the next one. A
+ * commit only says where a restarted consumer resumes, so one that is late or fails costs
+ * re-reads (at least once), never events. A failed commit's offsets wait for the next `add`.
+ */
+export class BackgroundCommits {
+  private readonly pending = new Map<string, OffsetToCommit>();
+  private running: Promise<void> | undefined;
+
+  /** `commit` resolves true when Kafka accepted the offsets, false when it did not (it logs why). */
+  constructor(private readonly commit: (offsets: OffsetToCommit[]) => Promise<boolean>) {}
+
+  add(offsets: Iterable<OffsetToCommit>): void {
+    for (const o of offsets) this.merge(o);
+    this.running ??= this.run();
+  }
+
+  /** Resolves once everything added so far was committed, or tried once. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private merge(o: OffsetToCommit): void {
+    const key = `${o.topic}:${o.partition}`;
+    const before = this.pending.get(key);
+    if (!before || before.offset < o.offset) this.pending.set(key, o);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.pending.size) {
+        const offsets = [...this.pending.values()];
+        this.pending.clear();
+        if (!(await this.commit(offsets))) {
+          for (const o of offsets) this.merge(o);
+          break;
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

@@ -2,10 +2,15 @@
 // the take commits only once the broker acknowledged it (kafka.producer.acks); a failure rolls
 // the take back and throws, so the sink runner retries after its backoff and nothing is lost
 // (at least once: a batch the broker stored but whose answer was lost is sent again).
+// Up to kafka.producer.max.in.flight.requests.per.connection batches are in flight at once, each
+// its own take (Java's producer, which Flume's sink uses, also keeps that many requests in
+// flight): while the broker answers one, the next is taken and encoded. With more than one, a
+// failed batch goes back to the channel behind batches sent after it; 1 keeps the channel order.
 // Per event, as Flume's KafkaSink: the topic is the header named by topicHeader when
 // allowTopicOverride is on, else kafka.topic with its %{header} escapes; the key is the `key`
 // header; the partition is the partitionIdHeader header's value, else defaultPartitionId, else
-// the client's (by key, or round robin); timestampHeader gives the record timestamp; header.*
+// the key's as Java's default partitioner picks it (murmur2), else the batch's: unkeyed events
+// go to one partition per batch, in turn; timestampHeader gives the record timestamp; header.*
 // maps event headers to record headers; useFlumeEventFormat sends the whole event as an Avro
 // AvroFlumeEvent instead of the body.
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
@@ -17,7 +22,9 @@ import { SinkCounter } from '../core/metrics.js';
 import { compileBucketPath, hasEscapes } from '../lib/bucket-path.js';
 import { encodeFlumeEvent } from '../lib/flume-event-format.js';
 import { kafkaClientSettings, kafkaErrorText } from '../lib/kafka-client.js';
-import { processBatch } from '../lib/sink-batch.js';
+import { FlumeBatchProducer, type ProducedRecord } from '../lib/kafka-producer.js';
+import { murmur2 } from '../lib/kafka-records.js';
+import { BatchPipeline } from '../lib/sink-batch.js';
 
 const ACKS: Record<string, number> = { '0': 0, '1': 1, '-1': -1, all: -1 };
 
@@ -59,21 +66,47 @@ const create: SinkFactory = (config, ctx) => {
     log: ctx.log,
   });
   const counter = new KafkaSinkCounter(config.name);
-  let producer: Producer | undefined;
+  const window = need(paramNumber(p, 'kafka.producer.max.in.flight.requests.per.connection'), config.name, 'kafka.producer.max.in.flight.requests.per.connection');
+  // Compression and idempotence need the client's own Producer; otherwise batches are written
+  // by FlumeBatchProducer, which costs a fraction of the CPU per event.
+  const { compression, idempotent } = settings.producer;
+  const ownEncoding = (compression === undefined || compression === 'none') && !idempotent;
+  type Client = { send(records: ProducedRecord[]): Promise<void>; close(): Promise<void> };
+  let producer: Client | undefined;
 
-  const open = () =>
-    (producer ??= new Producer({
-      ...settings.connection,
-      ...settings.producer,
-      acks,
-      autocreateTopics: true,
-    }));
+  function open(): Client {
+    if (producer) return producer;
+    if (ownEncoding) {
+      const fast = new FlumeBatchProducer({ ...settings.connection });
+      producer = { send: (records) => fast.produce(records, acks), close: () => fast.close() };
+    } else {
+      let turn = 0;
+      const partitioner = (m: MessageToProduce) => (m.key ? murmur2(m.key as Buffer) & 0x7fffffff : turn);
+      const client = new Producer({ ...settings.connection, ...settings.producer, acks, autocreateTopics: true, partitioner });
+      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
+      const send = async (records: ProducedRecord[]) => {
+        turn = (turn + 1) & 0x3fffffff;
+        await client.send({ messages: records.map(asMessage), acks });
+      };
+      producer = { send, close: () => client.close() };
+    }
+    return producer;
+  }
 
-  function record(e: Event): MessageToProduce {
+  function asMessage(r: ProducedRecord): MessageToProduce {
+    const m: MessageToProduce = { topic: r.topic, value: r.value };
+    if (r.key !== undefined) m.key = r.key;
+    if (r.partition !== undefined) m.partition = r.partition;
+    if (r.timestamp !== undefined) m.timestamp = BigInt(r.timestamp);
+    if (r.headers) m.headers = new Map(r.headers as [Buffer, Buffer][]);
+    return m;
+  }
+
+  function record(e: Event): ProducedRecord {
     const h = e.headers;
     const override = allowOverride ? h[topicHeader] : undefined;
     const topic = override || topicOf(h);
-    const m: MessageToProduce = { topic, value: flumeFormat ? encodeFlumeEvent(e) : e.body };
+    const m: ProducedRecord = { topic, value: flumeFormat ? encodeFlumeEvent(e) : e.body };
     const key = h.key;
     if (key !== undefined) m.key = Buffer.from(key, 'utf8');
     const partitionText = partitionHeader !== undefined ? h[partitionHeader] : undefined;
@@ -83,14 +116,15 @@ const create: SinkFactory = (config, ctx) => {
       m.partition = n;
     } else if (defaultPartition !== undefined) m.partition = defaultPartition;
     const stamp = timestampHeader !== undefined ? h[timestampHeader] : undefined;
-    if (stamp !== undefined && /^-?\d+$/.test(stamp.trim())) m.timestamp = BigInt(stamp.trim());
+    const millis = stamp !== undefined && /^-?\d+$/.test(stamp.trim()) ? Number(stamp.trim()) : NaN;
+    if (Number.isSafeInteger(millis)) m.timestamp = millis;
     if (headerMap.length) {
-      const out = new Map<Buffer, Buffer>();
+      const out: [Buffer, Buffer][] = [];
       for (const [flume, kafka] of headerMap) {
         const v = h[flume];
-        if (v !== undefined) out.set(kafka, Buffer.from(v, 'utf8'));
+        if (v !== undefined) out.push([kafka, Buffer.from(v, 'utf8')]);
       }
-      if (out.size) m.headers = out;
+      if (out.length) m.headers = out;
     }
     return m;
   }
@@ -100,8 +134,7 @@ const create: SinkFactory = (config, ctx) => {
     const client = open();
     const started = Date.now();
     try {
-      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
-      await client.send({ messages, acks });
+      await client.send(messages);
       counter.kafkaEventSendTimer += Date.now() - started;
     } catch (e) {
       counter.rollbacks++;
@@ -113,6 +146,7 @@ const create: SinkFactory = (config, ctx) => {
     }
   }
 
+  const pipeline = new BatchPipeline(ctx.channel, batchSize, window, deliver, counter);
   const sink: Sink = {
     start() {
       ctx.metrics.register(counter);
@@ -121,6 +155,8 @@ const create: SinkFactory = (config, ctx) => {
       counter.connectionCreated++;
     },
     async stop() {
+      // Every batch in flight is acknowledged (committed) or rolled back before the client closes.
+      await pipeline.settled().catch(() => {});
       counter.stop();
       const client = producer;
       producer = undefined;
@@ -130,7 +166,7 @@ const create: SinkFactory = (config, ctx) => {
       }
     },
     process(): Promise<Status> {
-      return processBatch(ctx.channel, batchSize, deliver, counter);
+      return pipeline.process();
     },
     endpoints: () => bootstrap.map((b) => `kafka://${b}/${topicTemplate}`),
   };

@@ -2,7 +2,8 @@
 // topics matching kafka.topics.regex when the source starts). Each process() gathers up to
 // batchSize records for at most batchDurationMillis, writes them to the channels as one batch,
 // and only then commits their offsets (at least once: a crash before the commit reads them
-// again). When the channels refuse the batch (full), it is kept and offered again after the
+// again). The commit runs beside the next batches (lib/kafka-offsets.ts BackgroundCommits), where
+// Flume's waits for it; stop waits for the last one. When the channels refuse the batch (full), it is kept and offered again after the
 // runner's backoff, with no offset committed. Headers as Flume sets them, each only when the
 // event has none of that name: `timestamp` (the record's), the topic header (setTopicHeader),
 // `partition`, `offset`, and `key` when the record has a key; header.* copies record headers;
@@ -15,6 +16,7 @@ import { newHeaders, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { decodeFlumeEvent } from '../lib/flume-event-format.js';
 import { kafkaClientSettings, kafkaErrorText } from '../lib/kafka-client.js';
+import { BackgroundCommits, type OffsetToCommit } from '../lib/kafka-offsets.js';
 import { javaRegex } from '../lib/regex.js';
 
 /** Flume's KafkaSourceCounter: the source counters without the three *Fail ones, plus its timers (ms) and empty polls. */
@@ -32,7 +34,7 @@ class KafkaSourceCounter extends SourceCounter {
 interface Pending {
   events: Event[];
   /** Per topic-partition, the offset of the next record to read (what Kafka's commit means). */
-  offsets: Map<string, { topic: string; partition: number; offset: bigint; leaderEpoch: number }>;
+  offsets: Map<string, OffsetToCommit>;
 }
 
 const create: SourceFactory = (config, ctx) => {
@@ -68,6 +70,21 @@ const create: SourceFactory = (config, ctx) => {
   let wake: (() => void) | undefined;
   let pending: Pending | undefined;
   let topics: string[] = [];
+  const commits = new BackgroundCommits(async (offsets) => {
+    const c = consumer;
+    if (!c) return false;
+    const started = Date.now();
+    try {
+      await c.commit({ offsets });
+      return true;
+    } catch (e) {
+      // The events are in the channels; uncommitted offsets mean they are read again later (at least once).
+      ctx.log.warn(`could not commit the offsets of events already in the channels; the next commit carries them, or they are read again: ${kafkaErrorText(e)}`);
+      return false;
+    } finally {
+      counter.kafkaCommitTimer += Date.now() - started;
+    }
+  });
 
   async function resolveTopics(): Promise<string[]> {
     if (!pattern) return topicsList!;
@@ -178,6 +195,9 @@ const create: SourceFactory = (config, ctx) => {
           fallbackMode: settings.consumer.fallbackMode,
           autocommit: false,
           maxWaitTime: Math.min(settings.consumer.maxWaitTime ?? 500, batchMs),
+          // Records the client may hold decoded ahead of the channel; fetching resumes below it,
+          // so the next fetch overlaps the batches still to be written.
+          highWaterMark: Math.max(1024, 2 * batchSize),
           ...(settings.consumer.sessionTimeout !== undefined ? { sessionTimeout: settings.consumer.sessionTimeout } : {}),
           ...(settings.consumer.heartbeatInterval !== undefined ? { heartbeatInterval: settings.consumer.heartbeatInterval } : {}),
         })) as MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -190,6 +210,7 @@ const create: SourceFactory = (config, ctx) => {
       stream.on('error', (e) => ctx.fail(new Error(`Kafka consumer of group ${groupId} failed: ${kafkaErrorText(e)}`)));
     },
     async stop() {
+      await commits.flush();
       counter.stop();
       wake = undefined;
       const s = stream;
@@ -227,15 +248,7 @@ const create: SourceFactory = (config, ctx) => {
       pending = undefined;
       counter.appendBatchAccepted++;
       counter.eventAccepted += batch.events.length;
-      const committing = Date.now();
-      try {
-        await consumer.commit({ offsets: [...batch.offsets.values()] });
-        counter.kafkaCommitTimer += Date.now() - committing;
-      } catch (e) {
-        // The events are in the channels; uncommitted offsets mean they are read again later (at least once).
-        ctx.log.warn(`could not commit the offsets of ${batch.events.length} event(s) already in the channels; they will be read again: ${kafkaErrorText(e)}`);
-        return 'BACKOFF';
-      }
+      commits.add(batch.offsets.values());
       return batch.events.length >= batchSize ? 'READY' : 'BACKOFF';
     },
     endpoints: () => bootstrap.map((b) => `kafka://${b}/${topicsRegex ? `/${topicsRegex}/` : topicsList!.join(',')}`),

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Event } from '../../runtime/core/event.js';
+import { keyedPartition } from '../../runtime/lib/kafka-records.js';
 import { useKafka } from '../helpers/kafka-scope.js';
 import { sequenceCount } from '../helpers/tiers.js';
 import { componentMetrics, freePort, runFlow, scratch, spawnNode, takeAll, takeN, waitFor, type Running } from './helpers.js';
@@ -252,4 +253,35 @@ ${kafka.source('killed', { batchDurationMillis: 200, batchSize: 500 })}
       throw new Error(`${e.message}: ${sequenceCount(out, N).seen} seen\n${second.stdout()}\n${second.stderr()}`);
     });
   }, 600_000);
+
+  it("keyed events land where Java's default partitioner puts them, through the sink's own encoder and through the client's Producer (gzip)", async () => {
+    const keyed = (name: string, sink: string, topic: string, extra = '') => `
+  source ${name} : seq { totalEvents = 600, batchSize = 100 }
+  channel c${name} : memory { capacity = 1000, transactionCapacity = 100 }
+  sink ${sink} : kafka { kafka.bootstrap.servers = "${kafka.cluster.bootstrap}", kafka.topic = "${topic}", flumeBatchSize = 100${extra} }
+  ${name} | regex_extractor { regex = r"(\\d)$", serializers = [d], serializers.d.name = "key" } -> c${name} -> ${sink}`;
+    const prod = await runFlow(`agent prod {
+${keyed('plain', 'k', 'keyed')}
+${keyed('zipped', 'g', 'keyed-gzip', ', kafka.producer.compression.type = "gzip"')}
+}`);
+    await waitFor(() => counter(prod, 'prod', 'SINK.k', 'EventDrainSuccessCount') >= 600 && counter(prod, 'prod', 'SINK.g', 'EventDrainSuccessCount') >= 600, 60_000, 'events sent', 100);
+    await prod.stop();
+    const r = await runFlow(`agent cons {
+${kafka.source('keyed,keyed-gzip', { batchDurationMillis: 200 })}
+  channel c : memory { capacity = 10000, transactionCapacity = 1000 }
+  k -> c
+}`);
+    cleanup.push(() => r.stop());
+    const events: Event[] = [];
+    const distinct = () => new Set(events.map((e) => `${e.headers.topic}/${e.body}`)).size;
+    await waitFor(() => (events.push(...takeAll(r, 'c')), distinct() >= 1200), 60_000, '1,200 distinct events');
+    expect(distinct()).toBe(1200);
+    const partitions = new Set<string>();
+    for (const e of events) {
+      expect(e.headers.key).toBe(e.body.toString().slice(-1));
+      expect(Number(e.headers.partition)).toBe(keyedPartition(Buffer.from(e.headers.key!), 3));
+      partitions.add(e.headers.partition!);
+    }
+    expect(partitions.size).toBeGreaterThan(1);
+  }, 120_000);
 });

@@ -1,0 +1,143 @@
+// A producer for whole Flume batches: the records of one take go out as one Produce request per
+// leader broker, one record batch per partition (lib/kafka-records.ts), and the promise settles
+// with the broker's answer. @platformatic/kafka's client does the rest (metadata, connections,
+// TLS and SASL, API version choice, reading the answer); its own Producer builds every record
+// through many small buffers and BigInts, several times the CPU per event of this one.
+// Used when the user asks for neither compression nor idempotence (see kafka-client.ts).
+import {
+  Base,
+  DynamicBuffer,
+  kGetApi,
+  kGetConnection,
+  kOptions,
+  produceV7,
+  produceV8,
+  produceV9,
+  produceV10,
+  produceV11,
+  Writer,
+  type BaseOptions,
+  type Broker,
+  type CallbackWithPromise,
+  type ClusterMetadata,
+  type Connection,
+} from '@platformatic/kafka';
+import { encodeRecordBatch, keyedPartition, type OutRecord } from './kafka-records.js';
+
+export interface ProducedRecord extends OutRecord {
+  topic: string;
+  /** An explicit partition (wrapped into the topic's partitions, as the Producer did); else by key; else the batch's turn. */
+  partition?: number;
+}
+
+type ResponseParser = typeof produceV11.parseResponse;
+const PARSERS: Record<number, ResponseParser> = {
+  7: produceV7.parseResponse as ResponseParser,
+  8: produceV8.parseResponse as ResponseParser,
+  9: produceV9.parseResponse as ResponseParser,
+  10: produceV10.parseResponse as ResponseParser,
+  11: produceV11.parseResponse as ResponseParser,
+};
+
+function call<T>(run: (cb: CallbackWithPromise<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => run(((e: Error | null, v: T) => (e ? reject(e) : resolve(v))) as CallbackWithPromise<T>));
+}
+
+/** Bytes of a Produce request body (version `version`, 7–11) for partition batches grouped by topic. */
+function produceRequest(version: number, acks: number, timeoutMs: number, topics: Map<string, Map<number, Buffer>>): DynamicBuffer {
+  const flexible = version >= 9;
+  const parts: Buffer[] = [];
+  const head = Buffer.allocUnsafe(16);
+  let at = 0;
+  const uvarint = (buf: Buffer, n: number, pos: number) => {
+    while (n >= 0x80) {
+      buf[pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    buf[pos++] = n;
+    return pos;
+  };
+  // transactional_id: null
+  if (flexible) head[at++] = 0;
+  else at = head.writeInt16BE(-1, at);
+  at = head.writeInt16BE(acks, at);
+  at = head.writeInt32BE(timeoutMs, at);
+  at = flexible ? uvarint(head, topics.size + 1, at) : head.writeInt32BE(topics.size, at);
+  parts.push(head.subarray(0, at));
+  for (const [topic, partitions] of topics) {
+    const name = Buffer.from(topic, 'utf8');
+    const t = Buffer.allocUnsafe(name.length + 10);
+    let p = flexible ? uvarint(t, name.length + 1, 0) : t.writeInt16BE(name.length, 0);
+    p += name.copy(t, p);
+    p = flexible ? uvarint(t, partitions.size + 1, p) : t.writeInt32BE(partitions.size, p);
+    parts.push(t.subarray(0, p));
+    for (const [index, batch] of partitions) {
+      const h = Buffer.allocUnsafe(9);
+      let q = h.writeInt32BE(index, 0);
+      q = flexible ? uvarint(h, batch.length + 1, q) : h.writeInt32BE(batch.length, q);
+      parts.push(h.subarray(0, q), batch);
+      if (flexible) parts.push(Buffer.of(0)); // partition tagged fields
+    }
+    if (flexible) parts.push(Buffer.of(0)); // topic tagged fields
+  }
+  if (flexible) parts.push(Buffer.of(0)); // request tagged fields
+  return new DynamicBuffer(parts);
+}
+
+export class FlumeBatchProducer extends Base {
+  /** Per topic, the partition the next batch of unkeyed records goes to (Java's sticky partitioner moves on per batch too). */
+  private readonly turn = new Map<string, number>();
+
+  constructor(options: BaseOptions) {
+    super(options);
+  }
+
+  /** Sends `records` and resolves once every leader acknowledged its part (acks 1 or -1), or once written (acks 0). */
+  async produce(records: readonly ProducedRecord[], acks: number): Promise<void> {
+    const topicNames = [...new Set(records.map((r) => r.topic))];
+    const metadata = (await this.metadata({ topics: topicNames, autocreateTopics: true })) as ClusterMetadata;
+    const turns = new Map<string, number>();
+    for (const topic of topicNames) {
+      const count = metadata.topics.get(topic)!.partitionsCount;
+      const next = ((this.turn.get(topic) ?? Math.floor(Math.random() * count)) + 1) % count;
+      this.turn.set(topic, next);
+      turns.set(topic, next);
+    }
+    // leader → topic → partition → records
+    const byLeader = new Map<number, Map<string, Map<number, ProducedRecord[]>>>();
+    for (const r of records) {
+      const info = metadata.topics.get(r.topic)!;
+      const count = info.partitionsCount;
+      const partition = r.partition !== undefined ? r.partition % count : r.key !== undefined ? keyedPartition(r.key, count) : turns.get(r.topic)!;
+      const leader = info.partitions[partition]!.leader;
+      let topics = byLeader.get(leader);
+      if (!topics) byLeader.set(leader, (topics = new Map()));
+      let partitions = topics.get(r.topic);
+      if (!partitions) topics.set(r.topic, (partitions = new Map()));
+      let list = partitions.get(partition);
+      if (!list) partitions.set(partition, (list = []));
+      list.push(r);
+    }
+    const now = Date.now();
+    const timeout = (this[kOptions] as { timeout?: number }).timeout ?? 30_000;
+    await Promise.all(
+      [...byLeader].map(async ([leader, topics]) => {
+        const batches = new Map<string, Map<number, Buffer>>();
+        for (const [topic, partitions] of topics) {
+          const encoded = new Map<number, Buffer>();
+          for (const [partition, list] of partitions) encoded.set(partition, encodeRecordBatch(list, now));
+          batches.set(topic, encoded);
+        }
+        const broker = metadata.brokers.get(leader) as Broker;
+        const connection = await call<Connection>((cb) => this[kGetConnection](broker, cb));
+        const api = await call<{ version: number }>((cb) => this[kGetApi]('Produce', cb as never));
+        const parse = PARSERS[api.version];
+        if (!parse) throw new Error(`the broker offers Produce v${api.version}, which flowc's Kafka sink does not write`);
+        const payload = new Writer(produceRequest(api.version, acks, timeout, batches));
+        if (acks === 0) payload.context.noResponse = true;
+        const flexible = api.version >= 9;
+        await call<unknown>((cb) => connection.send(0, api.version, () => payload, parse, flexible, flexible, cb as never));
+      }),
+    );
+  }
+}
