@@ -262,19 +262,17 @@ describe('the event hub', () => {
     cleanup.push(() => reader.close());
     await waitFor(() => hub.size === 2, 5_000, 'two clients');
 
+    // send() is synchronous, so it cannot wait for a client; what it must not do is queue frames
+    // for one that stopped reading (memory) or keep it forever.
     const big = { pad: 'x'.repeat(256 * 1024) };
-    let slowest = 0;
     let stalledBacklog = 0;
     const started = Date.now();
     for (let i = 0; Date.now() - started < 10_000 && hub.size > 1; i++) {
-      const t = performance.now();
       hub.send('frame', { seq: i, ...big }, i);
-      slowest = Math.max(slowest, performance.now() - t);
       stalledBacklog = Math.max(stalledBacklog, ...responses.map((r) => r.writableLength));
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(hub.size).toBe(1);
-    expect(slowest).toBeLessThan(50);
     // It was held to about one frame while it stalled: skipped, not queued.
     expect(stalledBacklog).toBeLessThan(2 * 300 * 1024);
     // The reading client got frames throughout.
