@@ -13,7 +13,7 @@
 // background into a bounded queue, and `onAvailable` wakes the sinks when records arrive. The
 // consumer joins the group only at the first take, as Flume's does: an agent whose channel only
 // receives (an edge agent with no sink on it) never takes partitions from the readers.
-import { Consumer, Producer, type Message, type MessagesStream, type MessageToProduce } from '@platformatic/kafka';
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Channel, Transaction } from '../core/channel.js';
 import type { ChannelFactory, ComponentContext } from '../core/component.js';
 import { ConfigError, need, paramBool, paramList, paramNumber, paramString } from '../core/config.js';
@@ -22,6 +22,7 @@ import { ChannelException, errorText } from '../core/errors.js';
 import { newHeaders, type Event } from '../core/event.js';
 import { ChannelCounter } from '../core/metrics.js';
 import { decodeFlumeEvent, encodeFlumeEvent } from '../lib/flume-event-format.js';
+import { batchSender, type BatchSender, type ProducedRecord } from '../lib/kafka-producer.js';
 import { kafkaClientSettings, kafkaErrorText, type KafkaClientSettings } from '../lib/kafka-client.js';
 import { OffsetTracker } from '../lib/kafka-offsets.js';
 
@@ -36,7 +37,7 @@ interface Taken {
 }
 
 const ACKS: Record<string, number> = { '0': 0, '1': 1, '-1': -1, all: -1 };
-/** Records fetched ahead of the takes; the fetching pauses above this many. */
+/** Records fetched ahead of the takes; the channel stops reading the stream at this many. */
 const PREFETCH = 10_000;
 /** After a failed attempt to join the group, takes wait this long before the next one. */
 const REJOIN_MS = 2_000;
@@ -73,7 +74,7 @@ export interface KafkaChannelOptions {
 
 export class KafkaChannel implements Channel {
   readonly counter: KafkaChannelCounter;
-  private producer: Producer | undefined;
+  private producer: BatchSender | undefined;
   private consumer: Consumer | undefined;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   private joining: Promise<void> | undefined;
@@ -85,6 +86,7 @@ export class KafkaChannel implements Channel {
   private readonly failed = new Deque<Taken>(64);
   private offsets = new OffsetTracker();
   private readonly available = new Set<() => void>();
+  private lastFetch = 0;
   /** One offset commit at a time: Kafka's commits of one member are not ordered otherwise. */
   private committing: Promise<void> = Promise.resolve();
 
@@ -137,7 +139,7 @@ export class KafkaChannel implements Channel {
 
   // ---- put side ----
 
-  /** @internal */ record(event: Event): MessageToProduce {
+  /** @internal */ record(event: Event): ProducedRecord {
     const { partitionIdHeader, defaultPartitionId } = this.opts;
     let partition = defaultPartitionId;
     const headerValue = partitionIdHeader !== undefined ? event.headers[partitionIdHeader] : undefined;
@@ -148,7 +150,7 @@ export class KafkaChannel implements Channel {
       }
       partition = n;
     }
-    const m: MessageToProduce = {
+    const m: ProducedRecord = {
       topic: this.opts.topic,
       value: this.opts.parseAsFlumeEvent ? encodeFlumeEvent(event) : event.body,
     };
@@ -158,17 +160,11 @@ export class KafkaChannel implements Channel {
     return m;
   }
 
-  /** @internal */ async produce(messages: MessageToProduce[]): Promise<void> {
-    const p = (this.producer ??= new Producer({
-      ...this.opts.producer.connection,
-      ...this.opts.producer.producer,
-      acks: this.opts.acks,
-      autocreateTopics: true,
-    }));
+  /** @internal */ async produce(messages: ProducedRecord[]): Promise<void> {
+    const p = (this.producer ??= batchSender(this.opts.producer, this.opts.acks));
     const started = Date.now();
     try {
-      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
-      await p.send({ messages, acks: this.opts.acks });
+      await p.send(messages);
     } catch (e) {
       // A fresh client next time: its metadata and connections may be a departed broker's.
       if (this.producer === p) this.producer = undefined;
@@ -181,6 +177,22 @@ export class KafkaChannel implements Channel {
 
   // ---- take side ----
 
+  /** Moves records from the consumer's stream to the queue of fetched records, up to PREFETCH. */
+  private pull(): void {
+    const stream = this.stream;
+    if (!stream) return;
+    const wasEmpty = this.fetched.length === 0;
+    let m: Record_ | null;
+    while (this.fetched.length < PREFETCH && (m = stream.read() as Record_ | null) !== null) {
+      if (!this.offsets.fetched(m.topic, m.partition, m.offset)) continue;
+      const now = Date.now();
+      this.counter.kafkaEventGetTimer += now - this.lastFetch;
+      this.lastFetch = now;
+      this.fetched.pushBack(m);
+    }
+    if (wasEmpty && this.fetched.length) for (const l of this.available) l();
+  }
+
   /** @internal */ takeOne(): Taken | null {
     const again = this.failed.popFront();
     if (again) return again;
@@ -190,7 +202,7 @@ export class KafkaChannel implements Channel {
         this.join();
         return null;
       }
-      if (this.fetched.length < PREFETCH / 2 && this.stream?.isPaused()) this.stream.resume();
+      if (this.fetched.length < PREFETCH / 2) this.pull();
       const event = this.toEvent(m);
       if (event) return { event, topic: m.topic, partition: m.partition, offset: m.offset };
       // Not an event: its offset counts as done so that the commit moves past it.
@@ -288,17 +300,11 @@ export class KafkaChannel implements Channel {
     }
     this.consumer = c;
     this.stream = stream;
-    let lastFetch = Date.now();
-    stream.on('data', (m: Record_) => {
-      if (!this.offsets.fetched(m.topic, m.partition, m.offset)) return;
-      const now = Date.now();
-      this.counter.kafkaEventGetTimer += now - lastFetch;
-      lastFetch = now;
-      const wasEmpty = this.fetched.length === 0;
-      this.fetched.pushBack(m);
-      if (this.fetched.length >= PREFETCH) stream.pause();
-      if (wasEmpty) for (const l of this.available) l();
-    });
+    this.lastFetch = Date.now();
+    // Read in paused mode: the client fetches only while its own buffer has room, and the
+    // channel reads from it only while its queue has room. (Pausing a flowing stream instead can
+    // stall it: a fetch answered while paused leaves the stream waiting for a read that never comes.)
+    stream.on('readable', () => this.pull());
     stream.on('error', (e) => this.ctx.fail(new Error(`channel \`${this.name}\`: the Kafka consumer of group ${groupId} failed: ${kafkaErrorText(e)}`)));
   }
 }
@@ -321,7 +327,7 @@ function javaCommittedOffsets(c: Consumer): void {
 
 class KafkaTransaction implements Transaction {
   private state: 'new' | 'open' | 'committing' | 'done' = 'new';
-  private puts: MessageToProduce[] = [];
+  private puts: ProducedRecord[] = [];
   private takes: Taken[] = [];
 
   constructor(private readonly ch: KafkaChannel) {}

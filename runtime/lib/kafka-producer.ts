@@ -3,7 +3,7 @@
 // with the broker's answer. @platformatic/kafka's client does the rest (metadata, connections,
 // TLS and SASL, API version choice, reading the answer); its own Producer builds every record
 // through many small buffers and BigInts, several times the CPU per event of this one.
-// Used when the user asks for neither compression nor idempotence (see kafka-client.ts).
+// Used when the user asks for neither compression nor idempotence (`batchSender` below).
 import {
   Base,
   DynamicBuffer,
@@ -15,14 +15,17 @@ import {
   produceV9,
   produceV10,
   produceV11,
+  Producer,
   Writer,
   type BaseOptions,
   type Broker,
   type CallbackWithPromise,
   type ClusterMetadata,
   type Connection,
+  type MessageToProduce,
 } from '@platformatic/kafka';
-import { encodeRecordBatch, keyedPartition, type OutRecord } from './kafka-records.js';
+import type { KafkaClientSettings } from './kafka-client.js';
+import { encodeRecordBatch, keyedPartition, murmur2, type OutRecord } from './kafka-records.js';
 
 export interface ProducedRecord extends OutRecord {
   topic: string;
@@ -140,4 +143,44 @@ export class FlumeBatchProducer extends Base {
       }),
     );
   }
+}
+
+/** What the Kafka sink and channel send with: one call per batch, resolved once it is acknowledged. */
+export interface BatchSender {
+  send(records: ProducedRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+function asMessage(r: ProducedRecord): MessageToProduce {
+  const m: MessageToProduce = { topic: r.topic, value: r.value };
+  if (r.key !== undefined) m.key = r.key;
+  if (r.partition !== undefined) m.partition = r.partition;
+  if (r.timestamp !== undefined) m.timestamp = BigInt(r.timestamp);
+  if (r.headers) m.headers = new Map(r.headers as [Buffer, Buffer][]);
+  return m;
+}
+
+/**
+ * A sender for `kafka.producer.*` settings: FlumeBatchProducer, or the client's own Producer
+ * when compression or idempotence is asked for (it has both). Either way a keyed record goes to
+ * Java's partition for its key and unkeyed records to one partition per batch, in turn.
+ */
+export function batchSender(settings: Pick<KafkaClientSettings, 'connection' | 'producer'>, acks: number): BatchSender {
+  const { compression, idempotent } = settings.producer;
+  if ((compression === undefined || compression === 'none') && !idempotent) {
+    const fast = new FlumeBatchProducer({ ...settings.connection });
+    return { send: (records) => fast.produce(records, acks), close: () => fast.close() };
+  }
+  let turn = 0;
+  // The client wraps what the partitioner returns into the topic's partitions (a modulo).
+  const partitioner = (m: MessageToProduce) => (m.key ? murmur2(m.key as Buffer) & 0x7fffffff : turn);
+  const client = new Producer({ ...settings.connection, ...settings.producer, acks, autocreateTopics: true, partitioner });
+  return {
+    async send(records) {
+      turn = (turn + 1) & 0x3fffffff;
+      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
+      await client.send({ messages: records.map(asMessage), acks });
+    },
+    close: () => client.close(),
+  };
 }

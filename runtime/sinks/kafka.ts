@@ -13,7 +13,6 @@
 // go to one partition per batch, in turn; timestampHeader gives the record timestamp; header.*
 // maps event headers to record headers; useFlumeEventFormat sends the whole event as an Avro
 // AvroFlumeEvent instead of the body.
-import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { Sink, SinkFactory, Status } from '../core/component.js';
 import { ConfigError, need, paramBool, paramList, paramNumber, paramString, paramsUnder } from '../core/config.js';
 import { EventDeliveryException } from '../core/errors.js';
@@ -22,8 +21,7 @@ import { SinkCounter } from '../core/metrics.js';
 import { compileBucketPath, hasEscapes } from '../lib/bucket-path.js';
 import { encodeFlumeEvent } from '../lib/flume-event-format.js';
 import { kafkaClientSettings, kafkaErrorText } from '../lib/kafka-client.js';
-import { FlumeBatchProducer, type ProducedRecord } from '../lib/kafka-producer.js';
-import { murmur2 } from '../lib/kafka-records.js';
+import { batchSender, type BatchSender, type ProducedRecord } from '../lib/kafka-producer.js';
 import { BatchPipeline } from '../lib/sink-batch.js';
 
 const ACKS: Record<string, number> = { '0': 0, '1': 1, '-1': -1, all: -1 };
@@ -67,40 +65,8 @@ const create: SinkFactory = (config, ctx) => {
   });
   const counter = new KafkaSinkCounter(config.name);
   const window = need(paramNumber(p, 'kafka.producer.max.in.flight.requests.per.connection'), config.name, 'kafka.producer.max.in.flight.requests.per.connection');
-  // Compression and idempotence need the client's own Producer; otherwise batches are written
-  // by FlumeBatchProducer, which costs a fraction of the CPU per event.
-  const { compression, idempotent } = settings.producer;
-  const ownEncoding = (compression === undefined || compression === 'none') && !idempotent;
-  type Client = { send(records: ProducedRecord[]): Promise<void>; close(): Promise<void> };
-  let producer: Client | undefined;
-
-  function open(): Client {
-    if (producer) return producer;
-    if (ownEncoding) {
-      const fast = new FlumeBatchProducer({ ...settings.connection });
-      producer = { send: (records) => fast.produce(records, acks), close: () => fast.close() };
-    } else {
-      let turn = 0;
-      const partitioner = (m: MessageToProduce) => (m.key ? murmur2(m.key as Buffer) & 0x7fffffff : turn);
-      const client = new Producer({ ...settings.connection, ...settings.producer, acks, autocreateTopics: true, partitioner });
-      // acks per send: @platformatic/kafka 1.x ignores the producer's own `acks` option in send().
-      const send = async (records: ProducedRecord[]) => {
-        turn = (turn + 1) & 0x3fffffff;
-        await client.send({ messages: records.map(asMessage), acks });
-      };
-      producer = { send, close: () => client.close() };
-    }
-    return producer;
-  }
-
-  function asMessage(r: ProducedRecord): MessageToProduce {
-    const m: MessageToProduce = { topic: r.topic, value: r.value };
-    if (r.key !== undefined) m.key = r.key;
-    if (r.partition !== undefined) m.partition = r.partition;
-    if (r.timestamp !== undefined) m.timestamp = BigInt(r.timestamp);
-    if (r.headers) m.headers = new Map(r.headers as [Buffer, Buffer][]);
-    return m;
-  }
+  let producer: BatchSender | undefined;
+  const open = () => (producer ??= batchSender(settings, acks));
 
   function record(e: Event): ProducedRecord {
     const h = e.headers;
