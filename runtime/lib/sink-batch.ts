@@ -16,22 +16,29 @@ import type { SinkCounter } from '../core/metrics.js';
 
 type Deliver = (events: Event[]) => void | Promise<void>;
 
-/** Up to batchSize events of a begun transaction. */
-function takeBatch(tx: Transaction, batchSize: number, counter: SinkCounter | undefined): Event[] {
-  const events: Event[] = [];
+/** Takes up to `max` events of a begun transaction onto `out` (counting a failed take); returns how many. */
+export function takeOnto(tx: Transaction, out: Event[], max: number, counter: SinkCounter | undefined): number {
+  const before = out.length;
   try {
-    if (tx.takeInto) tx.takeInto(events, batchSize);
+    if (tx.takeInto) tx.takeInto(out, max);
     else {
-      for (let i = 0; i < batchSize; i++) {
+      for (let i = 0; i < max; i++) {
         const e = tx.take();
         if (e === null) break;
-        events.push(e);
+        out.push(e);
       }
     }
   } catch (e) {
     if (counter) counter.channelReadFail++;
     throw e;
   }
+  return out.length - before;
+}
+
+/** Up to batchSize events of a begun transaction. */
+function takeBatch(tx: Transaction, batchSize: number, counter: SinkCounter | undefined): Event[] {
+  const events: Event[] = [];
+  takeOnto(tx, events, batchSize, counter);
   counter?.batch(events.length, batchSize);
   return events;
 }

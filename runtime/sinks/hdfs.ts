@@ -14,6 +14,7 @@ import { ConfigError, need, paramBool, paramNumber, paramString, type Params, ty
 import { ChannelException, EventDeliveryException, errorText } from '../core/errors.js';
 import type { Event } from '../core/event.js';
 import { SinkCounter } from '../core/metrics.js';
+import { takeOnto } from '../lib/sink-batch.js';
 import { compileBucketPath, resolveHostNames, staticNames, type BucketPathFn, type BucketPathOptions, type RoundUnit } from '../lib/bucket-path.js';
 import { BucketWriter, systemClock, type BucketSettings, type SinkClock } from './hdfs/bucket-writer.js';
 import { fileFormatOf } from './hdfs/formats.js';
@@ -197,20 +198,7 @@ export function createHdfsSink(config: SinkConfig, ctx: SinkContext, options: Hd
         tx.begin();
         txs.push(tx);
         const before = events.length;
-        try {
-          if (tx.takeInto) tx.takeInto(events, batchSize);
-          else {
-            for (let i = 0; i < batchSize; i++) {
-              const e = tx.take();
-              if (e === null) break;
-              events.push(e);
-            }
-          }
-        } catch (e) {
-          counter.channelReadFail++;
-          throw e;
-        }
-        const got = events.length - before;
+        const got = takeOnto(tx, events, batchSize, counter);
         if (got > 0 || txs.length === 1) counter.batch(got, batchSize);
         for (let i = before; i < events.length; i++) bytes += events[i]!.body.length;
         full = got === batchSize;
