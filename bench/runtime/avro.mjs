@@ -7,19 +7,12 @@
 // connections (raw-rpc.mjs). Events/s is RpcLoad's own figure: every batch answered
 // OK, which both sources send only after the batch is in the channel; the case then waits until
 // the null sink has taken every event. Peak RSS is VmHWM of the agent's process (the JVM's).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { ROOT, buildBundle, cpuMsOf, freePort, memoryOf, pollUntil, sleep, spawnTracked, startAgent } from './harness.mjs';
+import { join } from 'node:path';
+import { flumeClasspath, portOpen, startFlume } from './flume.mjs';
+import { ROOT, buildBundle, freePort, pollUntil, sleep, spawnTracked, startAgent } from './harness.mjs';
 
-const PEER = join(ROOT, 'test/peers/.cache/flume');
 const BODY = 256;
 const JVM = ['-Xmx256m'];
-
-function classpath() {
-  if (!existsSync(join(PEER, 'stamp'))) throw new Error(`Apache Flume 1.11 (the test peer) is not installed in ${PEER}: run bash test/peers/install.sh`);
-  return [join(PEER, 'classes'), join(PEER, 'lib', '*')].join(delimiter);
-}
 
 /** Bytes of one appendBatch request as Flume's client frames it (no handshake): serial, count, 8 KiB buffers. */
 export function requestBytes(batch) {
@@ -46,7 +39,7 @@ function lines(stream) {
 
 /** Runs RpcLoad to completion against 127.0.0.1:port; resolves with its JSON report. */
 export async function rpcLoad(port, events, batch, threads = 1, warmup = 0) {
-  const p = spawnTracked('java', [...JVM, '-cp', classpath(), 'flowc.peers.RpcLoad', '--port', String(port), '--events', String(events), '--batch', String(batch), '--body-size', String(BODY), '--request-timeout', '60000', '--threads', String(threads), '--warmup', String(warmup)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawnTracked('java', [...JVM, '-cp', flumeClasspath(), 'flowc.peers.RpcLoad', '--port', String(port), '--events', String(events), '--batch', String(batch), '--body-size', String(BODY), '--request-timeout', '60000', '--threads', String(threads), '--warmup', String(warmup)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = lines(p.proc.stdout);
   const code = await new Promise((r) => p.proc.once('exit', r));
   const line = out().split('\n').find((l) => l.startsWith('{'));
@@ -56,55 +49,8 @@ export async function rpcLoad(port, events, batch, threads = 1, warmup = 0) {
   return r;
 }
 
-async function getJson(port, path) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
-  return res.json();
-}
-
-/** Apache Flume 1.11 running `props` with HTTP monitoring; resolves once /metrics and `port` answer. */
-export async function startFlume(dir, props, port) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'flume.properties'), props);
-  writeFileSync(
-    join(dir, 'log4j2.xml'),
-    `<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="ERROR"><Appenders><File name="f" fileName="${join(dir, 'flume.log')}"><PatternLayout pattern="%d %p %c{1}: %m%n"/></File></Appenders>
-<Loggers><Root level="WARN"><AppenderRef ref="f"/></Root></Loggers></Configuration>
-`,
-  );
-  const monitor = await freePort();
-  const p = spawnTracked(
-    'java',
-    [...JVM, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-Dflume.monitoring.type=http', `-Dflume.monitoring.port=${monitor}`, '-cp', classpath(), 'org.apache.flume.node.Application', '-n', 'a', '-f', join(dir, 'flume.properties'), '--no-reload-conf'],
-    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (p.proc.exitCode !== null) throw new Error(`Flume exited ${p.proc.exitCode}: ${p.stderr()}`);
-    try {
-      const m = await getJson(monitor, '/metrics');
-      if (m['SOURCE.r']?.StartTime && Number(m['SOURCE.r'].StartTime) > 0) {
-        // The source's counters exist once it started; its port opens with it.
-        if (await portOpen(port)) break;
-      }
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`Flume did not start in 60 s: ${p.stderr()}`);
-    await sleep(50);
-  }
-  return { pid: p.pid, metrics: () => getJson(monitor, '/metrics'), stderr: p.stderr, memory: () => memoryOf(p.pid), cpuMs: () => cpuMsOf(p.pid), stop: p.stop };
-}
-
-function portOpen(port) {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
+/** Flume's readiness for a load on `port`: its source started (its counters exist) and the port accepts. */
+export const flumeSourceUp = (port) => async (m) => Number(m['SOURCE.r']?.StartTime ?? 0) > 0 && (await portOpen(port));
 
 const take = (m) => Number(m['CHANNEL.c']?.EventTakeSuccessCount ?? 0);
 
@@ -164,7 +110,7 @@ a.sinks.k.channel = c
       await agent.stop();
     }
     const fport = await freePort();
-    const flume = await startFlume(join(tmp, `flume-${batch}-${run}`), props(fport), fport);
+    const flume = await startFlume(join(tmp, `flume-${batch}-${run}`), props(fport), { ready: flumeSourceUp(fport) });
     try {
       flumeRuns.push(await measure(flume, fport));
     } finally {

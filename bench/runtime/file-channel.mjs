@@ -5,10 +5,10 @@
 // run (how many append + fdatasync cycles of one batch's bytes a plain Node loop does per
 // second on the same file system: the ceiling for one writer that syncs every batch).
 // Both channels sync every commit (fsyncPerTransaction = true, Flume's default).
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { ROOT, buildBundle, cpuMsOf, freePort, memoryOf, pollUntil, runClients, sleep, startAgent, startClient } from './harness.mjs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFlume } from './flume.mjs';
+import { buildBundle, freePort, pollUntil, runClients, startAgent, startClient } from './harness.mjs';
 
 const CLIENTS = 4;
 const BODY = 256;
@@ -34,59 +34,10 @@ export function fdatasyncRate(dir, bytes, ms = 2000) {
   return (n / (performance.now() - t0)) * 1000;
 }
 
+/** Flume's readiness for the load: its http source answers an empty batch with 200. */
+const httpSourceUp = (port) => async () => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '[]', signal: AbortSignal.timeout(2000) })).status === 200;
+
 const take = (m) => Number(m['CHANNEL.c']?.EventTakeSuccessCount ?? 0);
-
-async function getJson(port, path) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
-  return res.json();
-}
-
-/** Apache Flume 1.11 (the test peer) as a child JVM; resolves once its monitor and source answer. */
-async function startFlume(dir, properties, sourcePort) {
-  const peer = join(ROOT, 'test/peers/.cache/flume');
-  if (!existsSync(join(peer, 'stamp'))) throw new Error('Apache Flume (the test peer) is not installed: run bash test/peers/install.sh');
-  const conf = join(dir, 'flume.properties');
-  writeFileSync(conf, properties);
-  writeFileSync(join(dir, 'log4j2.xml'), '<Configuration status="ERROR"><Loggers><Root level="ERROR"/></Loggers></Configuration>');
-  const monitorPort = await freePort();
-  const p = spawn(
-    'java',
-    ['-Xmx1g', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-Dflume.monitoring.type=http', `-Dflume.monitoring.port=${monitorPort}`,
-      '-cp', [join(peer, 'classes'), join(peer, 'lib', '*')].join(delimiter), 'org.apache.flume.node.Application', '-n', 'a1', '-f', conf, '--no-reload-conf'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let err = '';
-  p.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  p.stdout.on('data', (d) => (err = (err + d).slice(-4000)));
-  const exited = new Promise((r) => p.once('exit', r));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (p.exitCode !== null) throw new Error(`Flume exited (${p.exitCode}): ${err}`);
-    try {
-      await getJson(monitorPort, '/metrics');
-      const r = await fetch(`http://127.0.0.1:${sourcePort}/`, { method: 'POST', body: '[]', signal: AbortSignal.timeout(2000) });
-      if (r.status === 200) break;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) {
-      p.kill('SIGKILL');
-      throw new Error(`Flume did not start in 60 s: ${err}`);
-    }
-    await sleep(100);
-  }
-  return {
-    pid: p.pid,
-    metrics: () => getJson(monitorPort, '/metrics'),
-    stderr: () => err,
-    memory: () => memoryOf(p.pid),
-    cpuMs: () => cpuMsOf(p.pid),
-    stop: async () => {
-      p.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 async function measure(agent, port, perRequest, requests) {
   const total = CLIENTS * requests * perRequest;
@@ -155,7 +106,7 @@ export async function fileChannelCase(tmp, batch, runs) {
         `a1.sinks.k.batchSize = ${Math.max(1000, batch)}`,
         'a1.sinks.k.channel = c',
       ].join('\n'),
-      fport,
+      { agent: 'a1', heap: '1g', ready: httpSourceUp(fport), timeoutMs: 60_000 },
     );
     try {
       flume.push(await measure(f, fport, batch, requests));

@@ -88,7 +88,7 @@ async function stopProcess(p, graceMs = 5000) {
 
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function getJson(port, path, retry = true) {
+export function getJson(port, path, retry = true) {
   return new Promise((resolve, reject) => {
     const req = get({ host: '127.0.0.1', port, path, agent: httpAgent, timeout: 5000 }, (res) => {
       let text = '';

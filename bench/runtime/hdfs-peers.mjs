@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ROOT, freePort, now, pollUntil, spawnTracked } from './harness.mjs';
-import { rpcLoad, startFlume } from './avro.mjs';
+import { flumeSourceUp, rpcLoad } from './avro.mjs';
+import { startFlume } from './flume.mjs';
 
 const HDFS_PEER = join(ROOT, 'test/peers/.cache/hdfs');
 
@@ -71,7 +72,7 @@ a.sinks.k.hdfs.rollSize = 0
 a.sinks.k.hdfs.rollInterval = 0
 a.sinks.k.hdfs.minBlockReplicas = 1
 `;
-  const flume = await startFlume(join(tmp, `flume-hdfs-${run}`), props, port);
+  const flume = await startFlume(join(tmp, `flume-hdfs-${run}`), props, { ready: flumeSourceUp(port) });
   try {
     const t0 = now();
     const c0 = flume.cpuMs();

@@ -8,50 +8,12 @@
 //   events/s from the first accepted batch until the source's EventAcceptedCount reaches N.
 // The broker is shared by both and runs on the same 2 cores, so the ratio is what counts; the
 // client libraries alone are compared by bench/kafka-clients.bench.mjs.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { ROOT, buildBundle, cpuMsOf, freePort, memoryOf, now, pollUntil, sleep, spawnTracked, startAgent } from './harness.mjs';
+import { join } from 'node:path';
+import { buildBundle, pollUntil, startAgent } from './harness.mjs';
+import { startFlume } from './flume.mjs';
 import { loadKafkaPeer } from './kafka-peer.mjs';
 
-const FLUME = join(ROOT, 'test/peers/.cache/flume');
 const BATCH = 1000;
-
-async function getJson(port, path) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
-  return res.json();
-}
-
-/** Apache Flume 1.11 running `props` (agent `a`) with HTTP monitoring; resolves once /metrics answers. */
-async function startFlume(dir, props) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'flume.properties'), props);
-  writeFileSync(
-    join(dir, 'log4j2.xml'),
-    `<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="ERROR"><Appenders><File name="f" fileName="${join(dir, 'flume.log')}"><PatternLayout pattern="%d %p %c{1}: %m%n"/></File></Appenders>
-<Loggers><Root level="WARN"><AppenderRef ref="f"/></Root></Loggers></Configuration>
-`,
-  );
-  const monitor = await freePort();
-  const cp = [join(FLUME, 'classes'), join(FLUME, 'lib', '*')].join(delimiter);
-  const p = spawnTracked(
-    'java',
-    ['-Xmx256m', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.xml')}`, '-Dflume.monitoring.type=http', `-Dflume.monitoring.port=${monitor}`, '-cp', cp, 'org.apache.flume.node.Application', '-n', 'a', '-f', join(dir, 'flume.properties'), '--no-reload-conf'],
-    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
-  );
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (p.proc.exitCode !== null) throw new Error(`Flume exited ${p.proc.exitCode}: ${p.stderr()}`);
-    try {
-      await getJson(monitor, '/metrics');
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`Flume did not start in 90 s: ${p.stderr()}`);
-      await sleep(100);
-    }
-  }
-  return { pid: p.pid, metrics: () => getJson(monitor, '/metrics'), stderr: p.stderr, memory: () => memoryOf(p.pid), cpuMs: () => cpuMsOf(p.pid), stop: p.stop };
-}
 
 /** Runs an agent until `count(metrics)` reaches n; events/s from the first counted event, CPU µs/event, peak RSS. */
 async function measure(agent, n, count, what) {
