@@ -4,10 +4,10 @@
 //   node bench/kafka.bench.mjs [--events N] [--runs R] [--no-record]
 //
 // Records its table in bench/RESULTS.md between the bench:kafka markers.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, killAll } from './runtime/harness.mjs';
+import { killAll, recordBlock } from './runtime/harness.mjs';
 import { kafkaCases } from './runtime/kafka.mjs';
 
 const argv = process.argv.slice(2);
@@ -37,16 +37,5 @@ const block = [
   `Every run (events/s): ${rows.map((r) => `${r.case}: flowc ${r.flowcRuns.map(k).join(', ')}; Flume ${r.flumeRuns.map(k).join(', ')}`).join('. ')}.`,
 ].join('\n');
 process.stdout.write(`${block}\n`);
-if (RECORD) {
-  const file = join(ROOT, 'bench/RESULTS.md');
-  const text = readFileSync(file, 'utf8');
-  const begin = '<!-- bench:kafka begin (written by `node bench/kafka.bench.mjs`) -->';
-  const end = '<!-- bench:kafka end -->';
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  if (i >= 0 && j > i) {
-    writeFileSync(file, `${text.slice(0, i + begin.length)}\n${block}\n${text.slice(j)}`);
-    console.error('recorded in bench/RESULTS.md');
-  } else console.error('bench/RESULTS.md has no bench:kafka block; not recorded');
-}
+if (RECORD) recordBlock('kafka', 'node bench/kafka.bench.mjs', block);
 process.exit(0);

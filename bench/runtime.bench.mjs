@@ -36,6 +36,7 @@ import {
   sleep,
   spawnTracked,
   startAgent,
+  recordBlock,
   startBaseline,
   startClient,
   timeToListen,
@@ -556,21 +557,6 @@ function report(results) {
   return lines.join('\n');
 }
 
-function record(block) {
-  const file = join(ROOT, 'bench/RESULTS.md');
-  const text = readFileSync(file, 'utf8');
-  const begin = '<!-- bench:runtime begin (written by `npm run bench:runtime`) -->';
-  const end = '<!-- bench:runtime end -->';
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) {
-    log(`bench/RESULTS.md has no ${begin} … ${end} block; not recorded`);
-    return;
-  }
-  writeFileSync(file, `${text.slice(0, i + begin.length)}\n${block}\n${text.slice(j)}`);
-  log('recorded in bench/RESULTS.md');
-}
-
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const avroCases = async () => {
   const out = [];
@@ -630,5 +616,5 @@ try {
 }
 const block = report(results);
 process.stdout.write(`${block}\n`);
-if (RECORD && ONLY.length === Object.keys(cases).length) record(block);
+if (RECORD && ONLY.length === Object.keys(cases).length) recordBlock('runtime', 'npm run bench:runtime', block);
 process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -263,3 +263,22 @@ export async function timeToListen(argv, port, { idleMs = 1000, timeoutMs = 10_0
   await stopProcess(p);
   return { ms: t1 - t0, idleRssMb: mem.rssMb, peakRssMb: mem.peakRssMb };
 }
+
+/**
+ * Replaces the text between `<!-- bench:NAME begin (written by `WRITER`) -->` and
+ * `<!-- bench:NAME end -->` in bench/RESULTS.md with `block`; says on stderr whether it did.
+ */
+export function recordBlock(name, writer, block) {
+  const file = join(ROOT, 'bench/RESULTS.md');
+  const text = readFileSync(file, 'utf8');
+  const begin = `<!-- bench:${name} begin (written by \`${writer}\`) -->`;
+  const end = `<!-- bench:${name} end -->`;
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) {
+    console.error(`bench/RESULTS.md has no ${begin} … ${end} block; not recorded`);
+    return;
+  }
+  writeFileSync(file, `${text.slice(0, i + begin.length)}\n${block}\n${text.slice(j)}`);
+  console.error('recorded in bench/RESULTS.md');
+}
