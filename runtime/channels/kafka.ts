@@ -24,7 +24,7 @@ import { ChannelCounter } from '../core/metrics.js';
 import { decodeFlumeEvent, encodeFlumeEvent } from '../lib/flume-event-format.js';
 import { batchSender, type BatchSender, type ProducedRecord } from '../lib/kafka-producer.js';
 import { kafkaClientSettings, kafkaErrorText, type KafkaClientSettings } from '../lib/kafka-client.js';
-import { OffsetTracker } from '../lib/kafka-offsets.js';
+import { OffsetTracker, javaCommittedOffsets } from '../lib/kafka-offsets.js';
 
 type Record_ = Message<Buffer, Buffer, Buffer, Buffer>;
 
@@ -307,22 +307,6 @@ export class KafkaChannel implements Channel {
     stream.on('readable', () => this.pull());
     stream.on('error', (e) => this.ctx.fail(new Error(`channel \`${this.name}\`: the Kafka consumer of group ${groupId} failed: ${kafkaErrorText(e)}`)));
   }
-}
-
-/**
- * @platformatic/kafka 1.x resumes at the committed offset + 1 (it commits the last record read),
- * while Java's clients commit the next offset to read. This channel commits as Java does, so
- * that it shares a group with Flume's Kafka channel; reading the committed offsets one lower
- * makes the client resume exactly there.
- */
-function javaCommittedOffsets(c: Consumer): void {
-  type List = (o: unknown, cb: (e: Error | null, r: Map<string, bigint[]>) => void) => void;
-  const list = (c.listCommittedOffsets as unknown as List).bind(c);
-  (c as unknown as { listCommittedOffsets: List }).listCommittedOffsets = (o, cb) =>
-    list(o, (err, commits) => {
-      if (commits) for (const offsets of commits.values()) for (let i = 0; i < offsets.length; i++) if (offsets[i]! >= 0n) offsets[i] = offsets[i]! - 1n;
-      cb(err, commits);
-    });
 }
 
 class KafkaTransaction implements Transaction {

@@ -1,8 +1,11 @@
-// Which consumer offsets a Kafka channel may commit. Records are fetched ahead of the takes and
+// Consumer offsets of the Kafka source and channel: the committed offsets read as Java means them
+// (javaCommittedOffsets), commits beside the batches (BackgroundCommits), and (OffsetTracker)
+// which offsets a Kafka channel may commit. Records are fetched ahead of the takes and
 // several take transactions may be open at once (one per sink), committing in any order; an
 // offset may be committed for a partition only once every record before it was taken by a
 // committed transaction. Per partition this keeps the fetched offsets in order and which of
 // them are done; the committable offset is the first one not done (Kafka's "next to read").
+import type { Consumer } from '@platformatic/kafka';
 
 interface PartitionState {
   topic: string;
@@ -130,4 +133,20 @@ export class BackgroundCommits {
       this.running = undefined;
     }
   }
+}
+
+/**
+ * @platformatic/kafka 1.x resumes at the committed offset + 1 (it commits the last record read),
+ * while Java's clients commit the next offset to read. The Kafka source and channel commit as
+ * Java does, so that they share a group with Flume's; reading the committed offsets one lower
+ * makes the client resume exactly there.
+ */
+export function javaCommittedOffsets(c: Consumer): void {
+  type List = (o: unknown, cb: (e: Error | null, r: Map<string, bigint[]>) => void) => void;
+  const list = (c.listCommittedOffsets as unknown as List).bind(c);
+  (c as unknown as { listCommittedOffsets: List }).listCommittedOffsets = (o, cb) =>
+    list(o, (err, commits) => {
+      if (commits) for (const offsets of commits.values()) for (let i = 0; i < offsets.length; i++) if (offsets[i]! >= 0n) offsets[i] = offsets[i]! - 1n;
+      cb(err, commits);
+    });
 }

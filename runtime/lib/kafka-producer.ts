@@ -99,19 +99,16 @@ export class FlumeBatchProducer extends Base {
   async produce(records: readonly ProducedRecord[], acks: number): Promise<void> {
     const topicNames = [...new Set(records.map((r) => r.topic))];
     const metadata = (await this.metadata({ topics: topicNames, autocreateTopics: true })) as ClusterMetadata;
-    const turns = new Map<string, number>();
     for (const topic of topicNames) {
       const count = metadata.topics.get(topic)!.partitionsCount;
-      const next = ((this.turn.get(topic) ?? Math.floor(Math.random() * count)) + 1) % count;
-      this.turn.set(topic, next);
-      turns.set(topic, next);
+      this.turn.set(topic, ((this.turn.get(topic) ?? Math.floor(Math.random() * count)) + 1) % count);
     }
     // leader → topic → partition → records
     const byLeader = new Map<number, Map<string, Map<number, ProducedRecord[]>>>();
     for (const r of records) {
       const info = metadata.topics.get(r.topic)!;
       const count = info.partitionsCount;
-      const partition = r.partition !== undefined ? r.partition % count : r.key !== undefined ? keyedPartition(r.key, count) : turns.get(r.topic)!;
+      const partition = r.partition !== undefined ? r.partition % count : r.key !== undefined ? keyedPartition(r.key, count) : this.turn.get(r.topic)!;
       const leader = info.partitions[partition]!.leader;
       let topics = byLeader.get(leader);
       if (!topics) byLeader.set(leader, (topics = new Map()));

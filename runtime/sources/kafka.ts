@@ -16,7 +16,7 @@ import { newHeaders, type Event } from '../core/event.js';
 import { SourceCounter } from '../core/metrics.js';
 import { decodeFlumeEvent } from '../lib/flume-event-format.js';
 import { kafkaClientSettings, kafkaErrorText } from '../lib/kafka-client.js';
-import { BackgroundCommits, type OffsetToCommit } from '../lib/kafka-offsets.js';
+import { BackgroundCommits, javaCommittedOffsets, type OffsetToCommit } from '../lib/kafka-offsets.js';
 import { javaRegex } from '../lib/regex.js';
 
 /** Flume's KafkaSourceCounter: the source counters without the three *Fail ones, plus its timers (ms) and empty polls. */
@@ -177,16 +177,7 @@ const create: SourceFactory = (config, ctx) => {
       if (topics.length === 0) ctx.log.warn(`no topic matches kafka.topics.regex ${topicsRegex}; the source waits for none`);
       const c = new Consumer({ ...settings.connection, ...settings.consumer, groupId, autocommit: false });
       consumer = c;
-      // @platformatic/kafka 1.x resumes at the committed offset + 1 (it commits the last record
-      // read, unlike Java clients, which commit the next offset to read). This source commits as
-      // Java does, so that it shares a group with Flume's Kafka source; reading the committed
-      // offsets one lower makes the client resume exactly there.
-      const list = c.listCommittedOffsets.bind(c) as (o: unknown, cb: (e: Error | null, r: Map<string, bigint[]>) => void) => void;
-      (c as unknown as { listCommittedOffsets: typeof list }).listCommittedOffsets = (o, cb) =>
-        list(o, (err, commits) => {
-          if (commits) for (const offsets of commits.values()) for (let i = 0; i < offsets.length; i++) if (offsets[i]! >= 0n) offsets[i] = offsets[i]! - 1n;
-          cb(err, commits);
-        });
+      javaCommittedOffsets(c);
       if (topics.length === 0) return;
       try {
         stream = (await c.consume({
