@@ -46,10 +46,13 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** At most this many transactions, or body bytes, a busy sink writes (and fdatasyncs) at once. */
+export const LOCAL_GROUP = { transactions: 32, bytes: 32 * 1024 * 1024 };
+
 export class LocalFileSystem implements SinkFileSystem {
   readonly description = 'the local file system';
   /** An fdatasync costs milliseconds: 8 MB or so per write already runs at the disk's pace. */
-  readonly group = { transactions: 32, bytes: 32 * 1024 * 1024 };
+  readonly group = LOCAL_GROUP;
 
   private async mkdirs(dir: string): Promise<void> {
     try {

@@ -7,8 +7,11 @@ import { ConfigError, paramNumber, paramString, type Params } from '../../core/c
 import { WebHdfsClient, WebHdfsError, webHdfsTarget } from '../../lib/webhdfs.js';
 import type { ChunkedBytes, FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
 
-/** Body bytes a busy sink sends with one APPEND (the channel's backlog may hold fewer). */
-const WEBHDFS_GROUP_BYTES = 64 * 1024 * 1024;
+/**
+ * At most this many transactions, or body bytes, a busy sink sends with one APPEND (the
+ * channel's backlog may hold fewer); a kill before their commits repeats them all.
+ */
+export const WEBHDFS_GROUP = { transactions: 1024, bytes: 64 * 1024 * 1024 };
 
 class WebHdfsFile implements SinkFile {
   constructor(
@@ -51,7 +54,7 @@ export function webHdfsFileSystem(address: FileSystemAddress, p: Params, sink: s
     description: `${address.scheme}://${address.authority} (WebHDFS at ${namenodes.join(', ')})`,
     // An APPEND costs 50–500 ms whatever its size (the datanode's close waits for the namenode
     // to complete the block), then moves ~100 MB/s: tens of MB per APPEND are needed to reach that.
-    group: { transactions: 1024, bytes: WEBHDFS_GROUP_BYTES },
+    group: WEBHDFS_GROUP,
     async create(file) {
       try {
         await client.create(file, [], { overwrite: false });
