@@ -2,8 +2,9 @@
 //
 //   npm run bench:runtime                 (builds, then runs this file; records bench/RESULTS.md)
 //   node bench/runtime.bench.mjs [--no-record] [--runs N] [--only seq,http,netcat,syslog,avro,file100,file1000,hdfslocal,hdfs,startup]
-//                                [--avro-threads T] [--avro-warmup W]   (RpcLoad clients at once in the
-//                                avro case, default 4; events each run sends before its clock starts, default 200,000)
+//                                [--avro-threads T] [--avro-warmup W] [--avro-server-warmup S]   (clients at once
+//                                in the avro case, default 4; events RpcLoad sends before its clock starts, default
+//                                2,000,000; events each server takes before it is measured, default 5,000,000)
 //                                [--avro-batches 100,1000]   (the avro case's batch sizes, default both)
 //
 // Each case writes a .flow file, builds it with `flowc build --target bundle` and runs the
@@ -78,8 +79,10 @@ if (AVRO.length !== AVRO_BATCHES.length) {
 }
 // Clients at once: one RpcLoad client with one batch in flight cannot offer either server all it takes.
 const AVRO_THREADS = Number(option('--avro-threads', '4'));
-// Sent before the clock starts, so that both servers (and the client) are measured after their JIT compilers ran.
-const AVRO_WARMUP = Number(option('--avro-warmup', '200000'));
+// Sent by RpcLoad before its clock starts, so that the client is measured after its JIT compilers ran.
+const AVRO_WARMUP = Number(option('--avro-warmup', '2000000'));
+// Taken by each server before it is measured: Flume's JIT needs millions of events to reach its steady pace.
+const AVRO_SERVER_WARMUP = Number(option('--avro-server-warmup', '5000000'));
 const STARTUP_RUNS = 5;
 // memory → hdfs (DataStream, text): 256-byte bodies, batches of 1,000 (bench/runtime/hdfs.mjs).
 const HDFS_LOCAL_EVENTS = 500_000;
@@ -560,7 +563,7 @@ function report(results) {
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const avroCases = async () => {
   const out = [];
-  for (const { batch, events } of AVRO) out.push(await avroCase(tmp, batch, events, RUNS, AVRO_THREADS, AVRO_WARMUP));
+  for (const { batch, events } of AVRO) out.push(...(await avroCase(tmp, batch, events, RUNS, AVRO_THREADS, AVRO_WARMUP, AVRO_SERVER_WARMUP)));
   return out;
 };
 const cases = {
