@@ -8,13 +8,12 @@
 //
 // Prints {"sent","elapsedMs","eventsPerSec","cpuMs"} once every batch was answered OK (the clock
 // and CPU count start after the warm-up batches); exits 1 if any batch was not.
-import { performance } from "node:perf_hooks";
-import { AvroClient } from "../../dist/runtime/rpc/client.js";
+import { performance } from 'node:perf_hooks';
+import { AvroClient } from '../../dist/runtime/rpc/client.js';
 
-const [port, events, batch, bodySize, connections = 4, warmup = 0] =
-  process.argv.slice(2).map(Number);
+const [port, events, batch, bodySize, connections = 4, warmup = 0] = process.argv.slice(2).map(Number);
 setTimeout(() => {
-  process.stderr.write("node-load: gave up after 300 s\n");
+  process.stderr.write('node-load: gave up after 300 s\n');
   process.exit(3);
 }, 300_000).unref();
 
@@ -22,28 +21,20 @@ setTimeout(() => {
 // (encoding, framing, the socket), not making events (the servers only count them).
 const events1 = Array.from({ length: batch }, (_, i) => {
   const body = Buffer.alloc(bodySize, 0x78);
-  body.write(String(i), "latin1");
+  body.write(String(i), 'latin1');
   return { headers: {}, body };
 });
 
 /** `count` events in batches of `batch`. */
 async function send(client, count) {
   for (let n = 0; n < count; n += batch) {
-    const status = await client.appendBatch(
-      n + batch <= count ? events1 : events1.slice(0, count - n),
-    );
-    if (status !== "OK")
-      throw new Error(`the batch of events ${n}.. answered ${status}`);
+    const status = await client.appendBatch(n + batch <= count ? events1 : events1.slice(0, count - n));
+    if (status !== 'OK') throw new Error(`the batch of events ${n}.. answered ${status}`);
   }
 }
 
-const share = (total, c) =>
-  Math.floor(total / connections) + (c < total % connections ? 1 : 0);
-const clients = await Promise.all(
-  Array.from({ length: connections }, () =>
-    AvroClient.connect({ host: "127.0.0.1", port, requestTimeoutMs: 60_000 }),
-  ),
-);
+const share = (total, c) => Math.floor(total / connections) + (c < total % connections ? 1 : 0);
+const clients = await Promise.all(Array.from({ length: connections }, () => AvroClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 60_000 })));
 try {
   await Promise.all(clients.map((client, c) => send(client, share(warmup, c))));
   const cpu0 = process.cpuUsage();
