@@ -17,29 +17,19 @@
 //   taildir        numbered lines appended to app.log, rotated by rename now and then (also
 //                  while the agent is down); acknowledged = written to the file
 // Exit code 0 when every check holds.
-import { spawn } from "node:child_process";
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import avro from "avsc";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { LOCAL_GROUP } from "../dist/runtime/sinks/hdfs/local-fs.js";
-import { WEBHDFS_GROUP } from "../dist/runtime/sinks/hdfs/webhdfs-fs.js";
-import { NATIVE_GROUP } from "../dist/runtime/sinks/hdfs/native-fs.js";
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import avro from 'avsc';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LOCAL_GROUP } from '../dist/runtime/sinks/hdfs/local-fs.js';
+import { WEBHDFS_GROUP } from '../dist/runtime/sinks/hdfs/webhdfs-fs.js';
+import { NATIVE_GROUP } from '../dist/runtime/sinks/hdfs/native-fs.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = join(root, "bin", "flowc.js");
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'flowc.js');
 
 /** A small seeded generator, so that a failing run can be repeated with --seed. */
 function rng(seed) {
@@ -54,7 +44,7 @@ function rng(seed) {
 
 async function freePort() {
   const s = createServer();
-  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
   const port = s.address().port;
   await new Promise((r) => s.close(r));
   return port;
@@ -62,12 +52,12 @@ async function freePort() {
 
 function canConnect(port) {
   return new Promise((r) => {
-    const s = connect(port, "127.0.0.1");
-    s.on("connect", () => {
+    const s = connect(port, '127.0.0.1');
+    s.on('connect', () => {
       s.destroy();
       r(true);
     });
-    s.on("error", () => r(false));
+    s.on('error', () => r(false));
   });
 }
 
@@ -78,29 +68,22 @@ class Agent {
     this.flowFile = flowFile;
     this.log = log;
     this.proc = undefined;
-    this.output = "";
+    this.output = '';
   }
 
   start() {
-    this.output = "";
-    this.proc = spawn(
-      process.execPath,
-      [bin, "run", this.flowFile, "--drain-timeout", "240000"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, NO_COLOR: "1" },
-      },
-    );
-    this.proc.stdout.on("data", (d) => (this.output += d));
-    this.proc.stderr.on("data", (d) => (this.output += d));
-    this.exited = new Promise((r) =>
-      this.proc.on("close", (code, signal) => r({ code, signal })),
-    );
+    this.output = '';
+    this.proc = spawn(process.execPath, [bin, 'run', this.flowFile, '--drain-timeout', '240000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    this.proc.stdout.on('data', (d) => (this.output += d));
+    this.proc.stderr.on('data', (d) => (this.output += d));
+    this.exited = new Promise((r) => this.proc.on('close', (code, signal) => r({ code, signal })));
   }
 
-  async kill(signal = "SIGKILL") {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null)
-      return this.exited;
+  async kill(signal = 'SIGKILL') {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
     this.proc.kill(signal);
     return this.exited;
   }
@@ -140,18 +123,11 @@ class Clients {
 
   async send(first) {
     const events = [];
-    for (let i = first; i < first + this.batch; i++)
-      events.push({
-        headers: {
-          seq: String(i),
-          timestamp: String(HTTP_TIME_BASE + i * 1000),
-        },
-        body: `seq ${i}`,
-      });
+    for (let i = first; i < first + this.batch; i++) events.push({ headers: { seq: String(i), timestamp: String(HTTP_TIME_BASE + i * 1000) }, body: `seq ${i}` });
     try {
       const res = await fetch(`http://127.0.0.1:${this.port}/`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(events),
         signal: AbortSignal.timeout(15000),
       });
@@ -180,10 +156,7 @@ class Clients {
   async settle(deadlineMs) {
     const deadline = Date.now() + deadlineMs;
     while (this.retry.length > 0) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `${this.retry.length} batches still refused after ${deadlineMs} ms`,
-        );
+      if (Date.now() > deadline) throw new Error(`${this.retry.length} batches still refused after ${deadlineMs} ms`);
       const first = this.retry[0];
       if (await this.send(first)) {
         this.retry.shift();
@@ -195,35 +168,28 @@ class Clients {
 }
 
 const fileChannel = (work) => `channel c : file {
-    checkpointDir = "${join(work, "checkpoint")}"
-    dataDirs = "${join(work, "data1")},${join(work, "data2")}"
+    checkpointDir = "${join(work, 'checkpoint')}"
+    dataDirs = "${join(work, 'data1')},${join(work, 'data2')}"
     useDualCheckpoints = true
-    backupCheckpointDir = "${join(work, "backup")}"
+    backupCheckpointDir = "${join(work, 'backup')}"
     checkpointInterval = 1000
     maxFileSize = 524288
     transactionCapacity = 1000
   }`;
-const fileRollSink = (out) =>
-  `sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }`;
+const fileRollSink = (out) => `sink files : file_roll { sink { directory = "${out}", rollInterval = 0, batchSize = 100 } }`;
 /**
  * The hdfs sink on a local path (or `hdfsPath`, such as hdfs://… on a real HDFS, with `hdfsProps`);
  * `buckets`: in hourly directories by the events' timestamp header (UTC).
  */
-const hdfsSink =
-  (hdfsPath, buckets, hdfsProps = "") =>
-  (out) =>
-    `sink files : hdfs { hdfs { path = "${hdfsPath ?? out}${buckets ? "/%Y/%m/%d/%H" : ""}", timeZone = "UTC", fileType = "DataStream", rollCount = 1000, rollSize = 0, rollInterval = 0, batchSize = 100${hdfsProps ? `, ${hdfsProps}` : ""} } }`;
+const hdfsSink = (hdfsPath, buckets, hdfsProps = '') => (out) =>
+  `sink files : hdfs { hdfs { path = "${hdfsPath ?? out}${buckets ? '/%Y/%m/%d/%H' : ''}", timeZone = "UTC", fileType = "DataStream", rollCount = 1000, rollSize = 0, rollInterval = 0, batchSize = 100${hdfsProps ? `, ${hdfsProps}` : ''} } }`;
 /** The http scenario's events carry a timestamp header: one second apart from this instant. */
 const HTTP_TIME_BASE = Date.UTC(2024, 0, 31, 23, 0);
-const hourDir = (n) =>
-  new Date(HTTP_TIME_BASE + n * 1000)
-    .toISOString()
-    .slice(0, 13)
-    .replace(/[-T]/g, "/");
+const hourDir = (n) => new Date(HTTP_TIME_BASE + n * 1000).toISOString().slice(0, 13).replace(/[-T]/g, '/');
 let sink = fileRollSink;
 
 function httpScenario(work, port) {
-  const out = join(work, "out");
+  const out = join(work, 'out');
   const clients = new Clients(port, 50, 3);
   const flow = `agent crash {
   source in : http { bind = "127.0.0.1", port = ${port} }
@@ -241,27 +207,19 @@ function httpScenario(work, port) {
     stop: () => clients.stop(),
     settle: () => clients.settle(60000),
     ready: () => canConnect(port),
-    acked: () => ({
-      count: clients.next,
-      has: (i) => clients.acked[i] === 1,
-      resent: (n) => clients.retried.has(n - (n % clients.batch)),
-    }),
+    acked: () => ({ count: clients.next, has: (i) => clients.acked[i] === 1, resent: (n) => clients.retried.has(n - (n % clients.batch)) }),
     ackedCount: () => clients.ackedCount,
   };
 }
 
-const avroType = avro.Type.forSchema({
-  type: "record",
-  name: "Seq",
-  fields: [{ name: "text", type: "string" }],
-});
-const seqText = (n) => `seq ${String(n).padStart(8, "0")}`;
+const avroType = avro.Type.forSchema({ type: 'record', name: 'Seq', fields: [{ name: 'text', type: 'string' }] });
+const seqText = (n) => `seq ${String(n).padStart(8, '0')}`;
 
 /** Files of numbered lines or records, written aside and moved into the spool directory whole. */
 function spoolScenario(work, deserializer) {
-  const out = join(work, "out");
-  const spool = join(work, "spool");
-  const staging = join(work, "staging");
+  const out = join(work, 'out');
+  const spool = join(work, 'spool');
+  const staging = join(work, 'staging');
   mkdirSync(spool);
   mkdirSync(staging);
   let next = 0;
@@ -269,23 +227,21 @@ function spoolScenario(work, deserializer) {
   let timer;
   const writeFile = async () => {
     const n = 200 + Math.floor(Math.random() * 800);
-    const name = `f-${String(files++).padStart(6, "0")}.${deserializer === "AVRO" ? "avro" : "log"}`;
+    const name = `f-${String(files++).padStart(6, '0')}.${deserializer === 'AVRO' ? 'avro' : 'log'}`;
     const tmp = join(staging, name);
-    if (deserializer === "AVRO") {
+    if (deserializer === 'AVRO') {
       const bytes = await new Promise((resolve, reject) => {
-        const enc = new avro.streams.BlockEncoder(avroType, {
-          codec: files % 2 ? "deflate" : "null",
-        });
+        const enc = new avro.streams.BlockEncoder(avroType, { codec: files % 2 ? 'deflate' : 'null' });
         const chunks = [];
-        enc.on("data", (c) => chunks.push(c));
-        enc.on("error", reject);
-        enc.on("end", () => resolve(Buffer.concat(chunks)));
+        enc.on('data', (c) => chunks.push(c));
+        enc.on('error', reject);
+        enc.on('end', () => resolve(Buffer.concat(chunks)));
         for (let i = 0; i < n; i++) enc.write({ text: seqText(next + i) });
         enc.end();
       });
       writeFileSync(tmp, bytes);
     } else {
-      let text = "";
+      let text = '';
       for (let i = 0; i < n; i++) text += `${seqText(next + i)}\n`;
       writeFileSync(tmp, text);
     }
@@ -306,8 +262,7 @@ function spoolScenario(work, deserializer) {
     out,
     perKill: 200,
     // An Avro body is the record's encoding: a length byte, then the text.
-    parse: (line) =>
-      /seq (\d{8})$/.exec(deserializer === "AVRO" ? line.slice(1) : line)?.[1],
+    parse: (line) => /seq (\d{8})$/.exec(deserializer === 'AVRO' ? line.slice(1) : line)?.[1],
     start: () => {
       running = true;
       loop = (async () => {
@@ -324,17 +279,12 @@ function spoolScenario(work, deserializer) {
     },
     settle: async () => {
       const deadline = Date.now() + 120000;
-      while (
-        readdirSync(spool).some(
-          (f) => !f.startsWith(".") && !f.endsWith(".COMPLETED"),
-        )
-      ) {
-        if (Date.now() > deadline)
-          throw new Error("the spool directory was not read in 120 s");
+      while (readdirSync(spool).some((f) => !f.startsWith('.') && !f.endsWith('.COMPLETED'))) {
+        if (Date.now() > deadline) throw new Error('the spool directory was not read in 120 s');
         await sleep(200);
       }
     },
-    ready: async () => existsSync(join(spool, ".flumespool")),
+    ready: async () => existsSync(join(spool, '.flumespool')),
     acked: () => ({ count: next, has: () => true, resent: () => false }),
     ackedCount: () => next,
   };
@@ -342,17 +292,17 @@ function spoolScenario(work, deserializer) {
 
 /** Numbered lines appended to app.log, rotated by rename to app.log.N every few hundred lines. */
 function taildirScenario(work) {
-  const out = join(work, "out");
-  const logs = join(work, "logs");
+  const out = join(work, 'out');
+  const logs = join(work, 'logs');
   mkdirSync(logs);
-  const log = join(logs, "app.log");
-  writeFileSync(log, "");
+  const log = join(logs, 'app.log');
+  writeFileSync(log, '');
   let next = 0;
   let rotations = 0;
   let running = false;
   let loop;
   const flow = `agent crash {
-  source in : taildir { filegroups = "f", filegroups.f = "${logs}/app\\\\.log", positionFile = "${join(work, "taildir.json")}", batchSize = 100, backoffSleepIncrement = 50, maxBackoffSleep = 200 }
+  source in : taildir { filegroups = "f", filegroups.f = "${logs}/app\\\\.log", positionFile = "${join(work, 'taildir.json')}", batchSize = 100, backoffSleepIncrement = 50, maxBackoffSleep = 200 }
   ${fileChannel(work)}
   ${sink(out)}
   in -> c -> files
@@ -368,12 +318,12 @@ function taildirScenario(work) {
       loop = (async () => {
         while (running) {
           const n = 1 + Math.floor(Math.random() * 60);
-          let text = "";
+          let text = '';
           for (let i = 0; i < n; i++) text += `${seqText(next++)}\n`;
           appendFileSync(log, text);
           if (Math.random() < 0.05) {
             renameSync(log, `${log}.${++rotations}`);
-            writeFileSync(log, "");
+            writeFileSync(log, '');
           }
           await sleep(Math.random() * 30);
         }
@@ -400,7 +350,7 @@ function taildirScenario(work) {
         await sleep(500);
       }
     },
-    ready: async () => existsSync(join(work, "taildir.json")),
+    ready: async () => existsSync(join(work, 'taildir.json')),
     acked: () => ({ count: next, has: () => true, resent: () => false }),
     ackedCount: () => next,
     rotations: () => rotations,
@@ -413,14 +363,10 @@ function localFiles(outDir) {
   const walk = (dir, rel) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`);
-      else
-        out.push({
-          name: `${rel}${e.name}`,
-          text: readFileSync(join(dir, e.name), "latin1"),
-        });
+      else out.push({ name: `${rel}${e.name}`, text: readFileSync(join(dir, e.name), 'latin1') });
     }
   };
-  walk(outDir, "");
+  walk(outDir, '');
   return out;
 }
 
@@ -431,40 +377,29 @@ function localFiles(outDir) {
 function checkHdfsNames(files, buckets) {
   const names = new Set(files.map((f) => f.name));
   for (const n of names) {
-    const base = n.slice(n.lastIndexOf("/") + 1);
-    if (!/^FlumeData\.\d+(\.tmp)?$/.test(base))
-      throw new Error(`unexpected file ${n}`);
-    if (n.endsWith(".tmp") && names.has(n.slice(0, -4)))
-      throw new Error(`${n} is both in use and renamed`);
+    const base = n.slice(n.lastIndexOf('/') + 1);
+    if (!/^FlumeData\.\d+(\.tmp)?$/.test(base)) throw new Error(`unexpected file ${n}`);
+    if (n.endsWith('.tmp') && names.has(n.slice(0, -4))) throw new Error(`${n} is both in use and renamed`);
   }
   if (buckets) {
     for (const { name, text } of files) {
-      for (const line of text.split("\n")) {
+      for (const line of text.split('\n')) {
         const m = /^seq (\d+)$/.exec(line);
-        if (m && !name.startsWith(`${hourDir(Number(m[1]))}/`))
-          throw new Error(
-            `${line} is in ${name}, not under ${hourDir(Number(m[1]))}/`,
-          );
+        if (m && !name.startsWith(`${hourDir(Number(m[1]))}/`)) throw new Error(`${line} is in ${name}, not under ${hourDir(Number(m[1]))}/`);
       }
     }
   }
-  return {
-    inUse: [...names].filter((n) => n.endsWith(".tmp")).length,
-    renamed: [...names].filter((n) => !n.endsWith(".tmp")).length,
-  };
+  return { inUse: [...names].filter((n) => n.endsWith('.tmp')).length, renamed: [...names].filter((n) => !n.endsWith('.tmp')).length };
 }
 
 /** Every numbered line the sink wrote, counted. */
 function countOutput(outDir, parse, files = localFiles(outDir)) {
   const counts = new Map();
   for (const { name, text } of files) {
-    for (const line of text.split("\n")) {
+    for (const line of text.split('\n')) {
       if (!line) continue;
       const m = parse(line);
-      if (m === undefined)
-        throw new Error(
-          `unexpected line in ${name}: ${JSON.stringify(line.slice(0, 80))}`,
-        );
+      if (m === undefined) throw new Error(`unexpected line in ${name}: ${JSON.stringify(line.slice(0, 80))}`);
       const n = Number(m);
       counts.set(n, (counts.get(n) ?? 0) + 1);
     }
@@ -477,40 +412,25 @@ function countOutput(outDir, parse, files = localFiles(outDir)) {
  * `hdfsProps` and `readFiles` aim the hdfs sink elsewhere than a local directory (a real HDFS)
  * and read its files back from there (`[{ name: path relative to hdfsPath, text }]`).
  */
-export async function runCrash({
-  cycles = 30,
-  scenario = "http",
-  seed = Date.now() % 100000,
-  log = (s) => console.log(s),
-  sink: sinkKind = "file_roll",
-  hdfsPath,
-  hdfsProps,
-  readFiles,
-} = {}) {
-  sink =
-    sinkKind === "hdfs"
-      ? hdfsSink(hdfsPath, scenario === "http", hdfsProps)
-      : fileRollSink;
+export async function runCrash({ cycles = 30, scenario = 'http', seed = Date.now() % 100000, log = (s) => console.log(s), sink: sinkKind = 'file_roll', hdfsPath, hdfsProps, readFiles } = {}) {
+  sink = sinkKind === 'hdfs' ? hdfsSink(hdfsPath, scenario === 'http', hdfsProps) : fileRollSink;
   const random = rng(seed);
-  const work = mkdtempSync(join(tmpdir(), "flowc-crash-"));
+  const work = mkdtempSync(join(tmpdir(), 'flowc-crash-'));
   const started = Date.now();
   try {
     const port = await freePort();
     const s =
-      scenario === "http"
+      scenario === 'http'
         ? httpScenario(work, port)
-        : scenario === "spooldir-line"
-          ? spoolScenario(work, "LINE")
-          : scenario === "spooldir-avro"
-            ? spoolScenario(work, "AVRO")
-            : scenario === "taildir"
+        : scenario === 'spooldir-line'
+          ? spoolScenario(work, 'LINE')
+          : scenario === 'spooldir-avro'
+            ? spoolScenario(work, 'AVRO')
+            : scenario === 'taildir'
               ? taildirScenario(work)
               : undefined;
-    if (!s)
-      throw new Error(
-        `unknown scenario ${scenario} (http, spooldir-line, spooldir-avro, taildir)`,
-      );
-    const flowFile = join(work, "crash.flow");
+    if (!s) throw new Error(`unknown scenario ${scenario} (http, spooldir-line, spooldir-avro, taildir)`);
+    const flowFile = join(work, 'crash.flow');
     writeFileSync(flowFile, s.flow);
     const agent = new Agent(flowFile, log);
     agent.start();
@@ -518,10 +438,7 @@ export async function runCrash({
     // its first look).
     const firstBy = Date.now() + 60000;
     while (!(await s.ready())) {
-      if (Date.now() > firstBy || agent.proc.exitCode !== null)
-        throw new Error(
-          `the agent did not start:\n${agent.output.slice(-3000)}`,
-        );
+      if (Date.now() > firstBy || agent.proc.exitCode !== null) throw new Error(`the agent did not start:\n${agent.output.slice(-3000)}`);
       await sleep(50);
     }
     s.start();
@@ -531,24 +448,15 @@ export async function runCrash({
       if (random() < 0.3) await sleep(random() * 1000);
       else {
         const upBy = Date.now() + 60000;
-        while (
-          !(await s.ready()) &&
-          Date.now() < upBy &&
-          agent.proc.exitCode === null
-        )
-          await sleep(20);
+        while (!(await s.ready()) && Date.now() < upBy && agent.proc.exitCode === null) await sleep(20);
         await sleep(200 + random() * 1800);
       }
-      const { code } = await agent.kill("SIGKILL");
+      const { code } = await agent.kill('SIGKILL');
       if (code !== null && code !== 0) {
-        throw new Error(
-          `the agent exited by itself with code ${code} before kill ${c + 1}:\n${agent.output.slice(-3000)}`,
-        );
+        throw new Error(`the agent exited by itself with code ${code} before kill ${c + 1}:\n${agent.output.slice(-3000)}`);
       }
       kills++;
-      log(
-        `cycle ${c + 1}/${cycles}: killed; ${s.ackedCount()} events acknowledged so far`,
-      );
+      log(`cycle ${c + 1}/${cycles}: killed; ${s.ackedCount()} events acknowledged so far`);
       // Sometimes the agent stays down a while (input piles up, logs rotate meanwhile).
       if (random() < 0.3) await sleep(random() * 1500);
       agent.start();
@@ -558,25 +466,16 @@ export async function runCrash({
     // Readiness files (spooldir's .flumespool, taildir's position file) outlive the agent, so
     // the banner says that this agent has its signal handlers and can stop cleanly.
     while (!(await s.ready()) || !/agent `[^`]+` running/.test(agent.output)) {
-      if (Date.now() > upBy || agent.proc.exitCode !== null)
-        throw new Error(
-          `the agent did not come back:\n${agent.output.slice(-3000)}`,
-        );
+      if (Date.now() > upBy || agent.proc.exitCode !== null) throw new Error(`the agent did not come back:\n${agent.output.slice(-3000)}`);
       await sleep(50);
     }
     await s.settle();
     // A clean stop drains the channel into the sink.
-    const { code } = await agent.kill("SIGTERM");
-    if (code !== 0)
-      throw new Error(
-        `the agent did not stop cleanly (code ${code}):\n${agent.output.slice(-3000)}`,
-      );
+    const { code } = await agent.kill('SIGTERM');
+    if (code !== 0) throw new Error(`the agent did not stop cleanly (code ${code}):\n${agent.output.slice(-3000)}`);
 
     const files = readFiles ? await readFiles() : localFiles(s.out);
-    const names =
-      sinkKind === "hdfs"
-        ? checkHdfsNames(files, scenario === "http")
-        : undefined;
+    const names = sinkKind === 'hdfs' ? checkHdfsNames(files, scenario === 'http') : undefined;
     const counts = countOutput(s.out, s.parse, files);
     const acks = s.acked();
     let lost = 0;
@@ -601,18 +500,9 @@ export async function runCrash({
     // The hdfs sink writes a group of transactions of a backlog with one append (its backend's
     // limit), then commits them all: a kill before those commits repeats them all.
     // hdfs:// is written natively unless hdfs.webhdfsUrl is set; webhdfs:// and swebhdfs:// through WebHDFS.
-    const viaWebHdfs =
-      /^s?webhdfs:\/\//.test(hdfsPath ?? "") ||
-      (/^hdfs:\/\//.test(hdfsPath ?? "") && /webhdfsUrl/.test(hdfsProps ?? ""));
-    const native = /^hdfs:\/\//.test(hdfsPath ?? "") && !viaWebHdfs;
-    const group =
-      sinkKind !== "hdfs"
-        ? 1
-        : viaWebHdfs
-          ? WEBHDFS_GROUP.transactions
-          : native
-            ? NATIVE_GROUP.transactions
-            : LOCAL_GROUP.transactions;
+    const viaWebHdfs = /^s?webhdfs:\/\//.test(hdfsPath ?? '') || (/^hdfs:\/\//.test(hdfsPath ?? '') && /webhdfsUrl/.test(hdfsProps ?? ''));
+    const native = /^hdfs:\/\//.test(hdfsPath ?? '') && !viaWebHdfs;
+    const group = sinkKind !== 'hdfs' ? 1 : viaWebHdfs ? WEBHDFS_GROUP.transactions : native ? NATIVE_GROUP.transactions : LOCAL_GROUP.transactions;
     const allowed = kills * s.perKill * group;
     const result = {
       scenario,
@@ -630,32 +520,25 @@ export async function runCrash({
       seconds: Math.round((Date.now() - started) / 1000),
       ok: lost === 0 && fromInFlight <= allowed,
     };
-    if (lost > 0)
-      log(`LOST ${lost} acknowledged events, e.g. ${lostExamples.join(", ")}`);
-    if (fromInFlight > allowed)
-      log(
-        `${fromInFlight} duplicates: more than the batches in flight allow (${s.perKill * group} per kill)`,
-      );
+    if (lost > 0) log(`LOST ${lost} acknowledged events, e.g. ${lostExamples.join(', ')}`);
+    if (fromInFlight > allowed) log(`${fromInFlight} duplicates: more than the batches in flight allow (${s.perKill * group} per kill)`);
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-if (
-  process.argv[1] &&
-  resolve(process.argv[1]) === fileURLToPath(import.meta.url)
-) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name, dflt) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : dflt;
   };
   const result = await runCrash({
-    cycles: Number(opt("cycles", "30")),
-    scenario: opt("scenario", "http"),
-    sink: opt("sink", "file_roll"),
-    ...(opt("seed") ? { seed: Number(opt("seed")) } : {}),
+    cycles: Number(opt('cycles', '30')),
+    scenario: opt('scenario', 'http'),
+    sink: opt('sink', 'file_roll'),
+    ...(opt('seed') ? { seed: Number(opt('seed')) } : {}),
   });
   console.log(JSON.stringify(result));
   process.exit(result.ok ? 0 : 1);

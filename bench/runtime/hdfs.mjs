@@ -8,8 +8,10 @@
 //   channel with every event, then runs the real hdfs sink on it until drained and stopped;
 // - a local directory: beside plain sequential writes of the same bytes (one write per batch;
 //   and one write + fdatasync per batch, what durability per batch costs on that disk);
-// - a real HDFS (Hadoop 3.4 MiniDFSCluster) through WebHDFS: beside plain WebHDFS uploads of the
-//   same bytes (all in one CREATE; one APPEND per batch), and flowc against Apache Flume 1.11's
+// - a real HDFS (Hadoop 3.4 MiniDFSCluster), the sink writing hdfs:// natively (Hadoop RPC and
+//   DataTransferProtocol, a transaction group durable after one hflush), and once more through
+//   WebHDFS (hdfs.webhdfsUrl): beside plain WebHDFS uploads of the same bytes (all in one CREATE;
+//   one APPEND per batch), and flowc (natively) against Apache Flume 1.11's
 //   own hdfs sink on the same cluster and the same load: avro source → memory (capacity 100,000,
 //   keep-alive 30 s) → hdfs, fed by `RPC_THREADS` of Flume's RpcClients at once (more than either
 //   sink takes, so the channel holds a backlog and the sink sets the pace), timed from the first
@@ -108,8 +110,8 @@ export async function hdfsLocalCase(tmp, events, runs) {
 }
 
 /**
- * memory → hdfs on a MiniDFSCluster through WebHDFS: the sink draining its channel beside raw
- * WebHDFS uploads; and flowc's agent beside Flume's on the same load.
+ * memory → hdfs on a MiniDFSCluster: the sink draining its channel natively (and through WebHDFS)
+ * beside raw WebHDFS uploads; and flowc's agent (natively) beside Flume's on the same load.
  */
 export async function hdfsWebHdfsCase(tmp, events, runs, { flume = true } = {}) {
   const dfs = await startMiniDfs(join(tmp, 'dfs'));
@@ -117,18 +119,21 @@ export async function hdfsWebHdfsCase(tmp, events, runs, { flume = true } = {}) 
   try {
     await warmUpDfs(dfs);
     const sinkRuns = [];
+    const webHdfsRuns = [];
     const agentRuns = [];
     const raw = [];
     const flumeRuns = [];
     for (let run = 0; run < runs; run++) {
-      sinkRuns.push(await drainRun(events, `hdfs://127.0.0.1:${dfs.rpcPort}/bench/sink-${run}/%Y-%m-%d`, webhdfs));
-      agentRuns.push(await agentRun(tmp, `hdfsweb${run}`, `hdfs.path = "hdfs://127.0.0.1:${dfs.rpcPort}/bench/flowc-${run}/%Y-%m-%d", hdfs.webhdfsUrl = "${webhdfs}"`, events));
+      sinkRuns.push(await drainRun(events, `hdfs://127.0.0.1:${dfs.rpcPort}/bench/sink-${run}/%Y-%m-%d`));
+      webHdfsRuns.push(await drainRun(events, `hdfs://127.0.0.1:${dfs.rpcPort}/bench/sink-web-${run}/%Y-%m-%d`, webhdfs));
+      agentRuns.push(await agentRun(tmp, `hdfsnative${run}`, `hdfs.path = "hdfs://127.0.0.1:${dfs.rpcPort}/bench/flowc-${run}/%Y-%m-%d"`, events));
       raw.push(await rawWebHdfsRuns(dfs, { events, batch: BATCH, body: BODY, appendSeconds: 20, run }));
       if (flume) flumeRuns.push(await flumeHdfsRun(dfs, tmp, { events, batch: BATCH, body: BODY, run, threads: RPC_THREADS }));
     }
     return {
       agent: best(sinkRuns),
       all: sinkRuns,
+      viaWebHdfs: best(webHdfsRuns),
       agentLoaded: best(agentRuns),
       allLoaded: agentRuns,
       rawCreate: best(raw.map((r) => r.create)),

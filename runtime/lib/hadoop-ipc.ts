@@ -10,14 +10,9 @@
 // RpcRequestHeaderProto (call id, client id), RequestHeaderProto (method, protocol, version)
 // and the request. Each answer is a frame with RpcResponseHeaderProto and, on success, the
 // response; on failure the header carries the Java exception's class name and message.
-import { randomBytes } from "node:crypto";
-import { connect, type Socket } from "node:net";
-import {
-  ProtoMessage,
-  ProtoWriter,
-  delimited,
-  readVarint,
-} from "./protobuf.js";
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { ProtoMessage, ProtoWriter, delimited, readVarint } from './protobuf.js';
 
 const RPC_KIND_PROTOBUF = 2;
 const RPC_FINAL_PACKET = 0;
@@ -26,7 +21,7 @@ const MAX_RESPONSE = 128 * 1024 * 1024;
 
 /** An exception the server threw (e.g. org.apache.hadoop.fs.FileAlreadyExistsException). */
 export class HadoopRemoteError extends Error {
-  override name = "HadoopRemoteError";
+  override name = 'HadoopRemoteError';
   constructor(
     /** The Java class name of the exception. */
     readonly className: string,
@@ -34,19 +29,17 @@ export class HadoopRemoteError extends Error {
     readonly remoteMessage: string,
     readonly method: string,
   ) {
-    super(
-      `${method}: ${className.slice(className.lastIndexOf(".") + 1)}: ${remoteMessage}`,
-    );
+    super(`${method}: ${className.slice(className.lastIndexOf('.') + 1)}: ${remoteMessage}`);
   }
   /** The exception's simple name: FileAlreadyExistsException, SafeModeException… */
   get simpleName(): string {
-    return this.className.slice(this.className.lastIndexOf(".") + 1);
+    return this.className.slice(this.className.lastIndexOf('.') + 1);
   }
 }
 
 /** The connection failed or closed (refused, reset, timed out): the call's outcome is unknown. */
 export class HadoopConnectionError extends Error {
-  override name = "HadoopConnectionError";
+  override name = 'HadoopConnectionError';
 }
 
 export interface HadoopIpcOptions {
@@ -89,24 +82,11 @@ export class HadoopIpcClient {
     const callId = this.nextCallId;
     this.nextCallId = (this.nextCallId + 1) & 0x7fffffff;
     const rpcHeader = this.rpcHeader(callId);
-    const header = new ProtoWriter()
-      .string(1, method)
-      .string(2, this.o.protocol)
-      .uint(3, this.o.protocolVersion)
-      .finish();
-    const frame = framed([
-      delimited(rpcHeader),
-      delimited(header),
-      delimited(request),
-    ]);
+    const header = new ProtoWriter().string(1, method).string(2, this.o.protocol).uint(3, this.o.protocolVersion).finish();
+    const frame = framed([delimited(rpcHeader), delimited(header), delimited(request)]);
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
-        if (this.pending.delete(callId))
-          reject(
-            new HadoopConnectionError(
-              `${method} to ${this.address}: no answer within ${this.o.timeoutMs} ms`,
-            ),
-          );
+        if (this.pending.delete(callId)) reject(new HadoopConnectionError(`${method} to ${this.address}: no answer within ${this.o.timeoutMs} ms`));
       }, this.o.timeoutMs);
       this.pending.set(callId, { method, resolve, reject, timer });
       socket.write(frame);
@@ -115,19 +95,11 @@ export class HadoopIpcClient {
 
   /** Closes the connection (a later call opens a new one). */
   close(): void {
-    this.drop(
-      new HadoopConnectionError(`the connection to ${this.address} was closed`),
-    );
+    this.drop(new HadoopConnectionError(`the connection to ${this.address} was closed`));
   }
 
   private rpcHeader(callId: number): Buffer {
-    return new ProtoWriter()
-      .uint(1, RPC_KIND_PROTOBUF)
-      .uint(2, RPC_FINAL_PACKET)
-      .sint(3, callId)
-      .bytes(4, this.clientId)
-      .sint(5, -1)
-      .finish();
+    return new ProtoWriter().uint(1, RPC_KIND_PROTOBUF).uint(2, RPC_FINAL_PACKET).sint(3, callId).bytes(4, this.clientId).sint(5, -1).finish();
   }
 
   private open(): Promise<Socket> {
@@ -137,44 +109,28 @@ export class HadoopIpcClient {
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         socket.destroy();
-        fail(
-          new HadoopConnectionError(
-            `cannot reach the HDFS namenode at ${this.address}: no connection within ${this.o.timeoutMs} ms`,
-          ),
-        );
+        fail(new HadoopConnectionError(`cannot reach the HDFS namenode at ${this.address}: no connection within ${this.o.timeoutMs} ms`));
       }, this.o.timeoutMs);
       const fail = (e: Error) => {
         clearTimeout(timer);
         this.connecting = undefined;
         reject(e);
       };
-      socket.once("error", (e: NodeJS.ErrnoException) => {
+      socket.once('error', (e: NodeJS.ErrnoException) => {
         fail(
           new HadoopConnectionError(
-            e.code === "ECONNREFUSED"
+            e.code === 'ECONNREFUSED'
               ? `cannot reach the HDFS namenode at ${this.address}: connection refused (is the namenode running, and is this its RPC port?)`
               : `cannot reach the HDFS namenode at ${this.address}: ${e.message}`,
           ),
         );
       });
-      socket.once("connect", () => {
+      socket.once('connect', () => {
         clearTimeout(timer);
-        socket.removeAllListeners("error");
-        socket.on("error", (e) =>
-          this.drop(
-            new HadoopConnectionError(
-              `the connection to the namenode at ${this.address} failed: ${e.message}`,
-            ),
-          ),
-        );
-        socket.on("close", () =>
-          this.drop(
-            new HadoopConnectionError(
-              `the namenode at ${this.address} closed the connection`,
-            ),
-          ),
-        );
-        socket.on("data", (d: Buffer) => this.onData(d));
+        socket.removeAllListeners('error');
+        socket.on('error', (e) => this.drop(new HadoopConnectionError(`the connection to the namenode at ${this.address} failed: ${e.message}`)));
+        socket.on('close', () => this.drop(new HadoopConnectionError(`the namenode at ${this.address} closed the connection`)));
+        socket.on('data', (d: Buffer) => this.onData(d));
         socket.write(this.preamble());
         this.socket = socket;
         this.connecting = undefined;
@@ -188,17 +144,8 @@ export class HadoopIpcClient {
   private preamble(): Buffer {
     const hello = Buffer.from([0x68, 0x72, 0x70, 0x63, 9, 0, 0]);
     const user = new ProtoWriter().string(1, this.o.user);
-    const context = new ProtoWriter()
-      .message(2, user)
-      .string(3, this.o.protocol)
-      .finish();
-    return Buffer.concat([
-      hello,
-      framed([
-        delimited(this.rpcHeader(CONNECTION_CONTEXT_CALL_ID)),
-        delimited(context),
-      ]),
-    ]);
+    const context = new ProtoWriter().message(2, user).string(3, this.o.protocol).finish();
+    return Buffer.concat([hello, framed([delimited(this.rpcHeader(CONNECTION_CONTEXT_CALL_ID)), delimited(context)])]);
   }
 
   private drop(e: Error): void {
@@ -218,11 +165,7 @@ export class HadoopIpcClient {
     while (this.input.length >= 4) {
       const len = this.input.readUInt32BE(0);
       if (len > MAX_RESPONSE) {
-        this.drop(
-          new HadoopConnectionError(
-            `the namenode at ${this.address} sent a frame of ${len} bytes: not a Hadoop RPC server?`,
-          ),
-        );
+        this.drop(new HadoopConnectionError(`the namenode at ${this.address} sent a frame of ${len} bytes: not a Hadoop RPC server?`));
         return;
       }
       if (this.input.length < 4 + len) return;
@@ -231,11 +174,7 @@ export class HadoopIpcClient {
       try {
         this.onFrame(frame);
       } catch (e) {
-        this.drop(
-          new HadoopConnectionError(
-            `the namenode at ${this.address} sent a malformed answer: ${(e as Error).message}`,
-          ),
-        );
+        this.drop(new HadoopConnectionError(`the namenode at ${this.address} sent a malformed answer: ${(e as Error).message}`));
         return;
       }
     }
@@ -248,10 +187,8 @@ export class HadoopIpcClient {
     const status = header.uint(2);
     if (status === 2 || callId >= 0x80000000) {
       // FATAL (or an answer to no call: the connection itself failed): every call fails.
-      const cls = header.string(4, "org.apache.hadoop.ipc.RpcException");
-      this.drop(
-        new HadoopRemoteError(cls, firstLine(header.string(5)), "connection"),
-      );
+      const cls = header.string(4, 'org.apache.hadoop.ipc.RpcException');
+      this.drop(new HadoopRemoteError(cls, firstLine(header.string(5)), 'connection'));
       return;
     }
     const p = this.pending.get(callId);
@@ -259,25 +196,15 @@ export class HadoopIpcClient {
     this.pending.delete(callId);
     clearTimeout(p.timer);
     if (status !== 0) {
-      p.reject(
-        new HadoopRemoteError(
-          header.string(4, "org.apache.hadoop.ipc.RemoteException"),
-          firstLine(header.string(5)),
-          p.method,
-        ),
-      );
+      p.reject(new HadoopRemoteError(header.string(4, 'org.apache.hadoop.ipc.RemoteException'), firstLine(header.string(5)), p.method));
       return;
     }
-    p.resolve(
-      h.next < frame.length
-        ? readDelimited(frame, h.next).message
-        : Buffer.alloc(0),
-    );
+    p.resolve(h.next < frame.length ? readDelimited(frame, h.next).message : Buffer.alloc(0));
   }
 }
 
 function firstLine(s: string): string {
-  const i = s.indexOf("\n");
+  const i = s.indexOf('\n');
   return (i < 0 ? s : s.slice(0, i)).trim();
 }
 
@@ -290,13 +217,9 @@ function framed(parts: Buffer[]): Buffer {
 }
 
 /** A varint-length-prefixed message at `offset`. */
-export function readDelimited(
-  buf: Buffer,
-  offset: number,
-): { message: Buffer; next: number } {
+export function readDelimited(buf: Buffer, offset: number): { message: Buffer; next: number } {
   const len = readVarint(buf, offset);
-  if (!len || len.next + len.value > buf.length)
-    throw new Error("truncated message");
+  if (!len || len.next + len.value > buf.length) throw new Error('truncated message');
   return {
     message: buf.subarray(len.next, len.next + len.value),
     next: len.next + len.value,

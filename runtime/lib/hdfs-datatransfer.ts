@@ -10,19 +10,10 @@
 // bytesPerChecksum bytes, and the data. Every datanode of the pipeline acknowledges each packet
 // (PipelineAckProto, one status per datanode) once it holds it and its downstream does: an
 // acknowledged packet is visible to readers (hflush). An empty packet flagged last ends the block.
-import { connect, type Socket } from "node:net";
-import { crc32c } from "./kafka-records.js";
-import {
-  ProtoMessage,
-  ProtoWriter,
-  delimited,
-  readVarint,
-} from "./protobuf.js";
-import {
-  encodeExtendedBlock,
-  CHECKSUM_CRC32C,
-  type LocatedBlock,
-} from "./hdfs-namenode.js";
+import { connect, type Socket } from 'node:net';
+import { crc32c } from './crc32c.js';
+import { ProtoMessage, ProtoWriter, delimited, readVarint } from './protobuf.js';
+import { encodeExtendedBlock, CHECKSUM_CRC32C, type LocatedBlock } from './hdfs-namenode.js';
 
 const DATA_TRANSFER_VERSION = 28;
 const OP_WRITE_BLOCK = 80;
@@ -32,34 +23,17 @@ const HEARTBEAT_SEQNO = -1;
 /** A PacketHeaderProto with every field set (syncBlock left out): 4 fixed-width fields and their tags. */
 const PACKET_HEADER_LEN = 25;
 /** Hadoop's STATUS names (datatransfer.proto), for messages. */
-const STATUS_NAMES = [
-  "SUCCESS",
-  "ERROR",
-  "ERROR_CHECKSUM",
-  "ERROR_INVALID",
-  "ERROR_EXISTS",
-  "ERROR_ACCESS_TOKEN",
-  "CHECKSUM_OK",
-  "ERROR_UNSUPPORTED",
-  "OOB_RESTART",
-];
+const STATUS_NAMES = ['SUCCESS', 'ERROR', 'ERROR_CHECKSUM', 'ERROR_INVALID', 'ERROR_EXISTS', 'ERROR_ACCESS_TOKEN', 'CHECKSUM_OK', 'ERROR_UNSUPPORTED', 'OOB_RESTART'];
 
 export class DataTransferError extends Error {
-  override name = "DataTransferError";
+  override name = 'DataTransferError';
 }
 
 /**
  * One packet as the datanode reads it; `data` is chunked by `bytesPerChecksum`, each chunk
  * with its CRC-32C. Exported for the framing tests.
  */
-export function encodePacket(
-  offsetInBlock: number,
-  seqno: number,
-  lastPacketInBlock: boolean,
-  data: readonly Buffer[],
-  dataLen: number,
-  bytesPerChecksum: number,
-): Buffer {
+export function encodePacket(offsetInBlock: number, seqno: number, lastPacketInBlock: boolean, data: readonly Buffer[], dataLen: number, bytesPerChecksum: number): Buffer {
   const checksumLen = Math.ceil(dataLen / bytesPerChecksum) * 4;
   const buf = Buffer.allocUnsafe(6 + PACKET_HEADER_LEN + checksumLen + dataLen);
   buf.writeInt32BE(4 + checksumLen + dataLen, 0);
@@ -80,47 +54,24 @@ export function encodePacket(
   let d = dataStart;
   for (const piece of data) d += piece.copy(buf, d);
   for (let c = dataStart; c < dataStart + dataLen; c += bytesPerChecksum) {
-    buf.writeUInt32BE(
-      crc32c(buf, c, Math.min(c + bytesPerChecksum, dataStart + dataLen)),
-      o,
-    );
+    buf.writeUInt32BE(crc32c(buf, c, Math.min(c + bytesPerChecksum, dataStart + dataLen)), o);
     o += 4;
   }
   return buf;
 }
 
 /** The WRITE_BLOCK request that opens a pipeline for a new block. Exported for the framing tests. */
-export function encodeWriteBlock(
-  lb: LocatedBlock,
-  clientName: string,
-  bytesPerChecksum: number,
-): Buffer {
-  const token =
-    lb.token.length > 0
-      ? lb.token
-      : new ProtoWriter()
-          .bytes(1, Buffer.alloc(0))
-          .bytes(2, Buffer.alloc(0))
-          .string(3, "")
-          .string(4, "")
-          .finish();
-  const baseHeader = new ProtoWriter()
-    .message(1, encodeExtendedBlock(lb.block))
-    .bytes(2, token);
-  const op = new ProtoWriter().message(
-    1,
-    new ProtoWriter().message(1, baseHeader).string(2, clientName),
-  );
+export function encodeWriteBlock(lb: LocatedBlock, clientName: string, bytesPerChecksum: number): Buffer {
+  const token = lb.token.length > 0 ? lb.token : new ProtoWriter().bytes(1, Buffer.alloc(0)).bytes(2, Buffer.alloc(0)).string(3, '').string(4, '').finish();
+  const baseHeader = new ProtoWriter().message(1, encodeExtendedBlock(lb.block)).bytes(2, token);
+  const op = new ProtoWriter().message(1, new ProtoWriter().message(1, baseHeader).string(2, clientName));
   for (const target of lb.locations.slice(1)) op.bytes(2, target.info);
   op.uint(4, PIPELINE_SETUP_CREATE)
     .uint(5, lb.locations.length)
     .uint(6, 0)
     .uint(7, 0)
     .uint(8, lb.block.generationStamp)
-    .message(
-      9,
-      new ProtoWriter().uint(1, CHECKSUM_CRC32C).uint(2, bytesPerChecksum),
-    );
+    .message(9, new ProtoWriter().uint(1, CHECKSUM_CRC32C).uint(2, bytesPerChecksum));
   if (lb.storageTypes.length > 0) op.uint(11, lb.storageTypes[0]!);
   for (const t of lb.storageTypes.slice(1)) op.uint(12, t);
   const head = Buffer.alloc(3);
@@ -159,28 +110,14 @@ export class BlockPipeline {
     readonly describe: string,
     private readonly timeoutMs: number,
   ) {
-    socket.on("data", (d: Buffer) => this.onData(d));
+    socket.on('data', (d: Buffer) => this.onData(d));
     socket.resume();
-    socket.on("error", (e) =>
-      this.fail(
-        new DataTransferError(
-          `the connection to datanode ${describe} failed: ${e.message}`,
-        ),
-      ),
-    );
-    socket.on("close", () =>
-      this.fail(
-        new DataTransferError(`datanode ${describe} closed the connection`),
-      ),
-    );
+    socket.on('error', (e) => this.fail(new DataTransferError(`the connection to datanode ${describe} failed: ${e.message}`)));
+    socket.on('close', () => this.fail(new DataTransferError(`datanode ${describe} closed the connection`)));
     // An idle pipeline gets a heartbeat packet, as Hadoop's client sends one, before the
     // datanode's read timeout (60 s by default) ends it.
     this.heartbeat = setInterval(() => {
-      if (
-        !this.failure &&
-        Date.now() - this.lastSend > 20_000 &&
-        this.lastAcked === this.seqno - 1
-      ) {
+      if (!this.failure && Date.now() - this.lastSend > 20_000 && this.lastAcked === this.seqno - 1) {
         this.write(encodePacket(0, HEARTBEAT_SEQNO, false, [], 0, 512));
       }
     }, 10_000);
@@ -188,52 +125,36 @@ export class BlockPipeline {
   }
 
   /** Connects to the block's first datanode and sets the pipeline up for a new block. */
-  static async open(
-    lb: LocatedBlock,
-    clientName: string,
-    bytesPerChecksum: number,
-    timeoutMs: number,
-  ): Promise<BlockPipeline> {
+  static async open(lb: LocatedBlock, clientName: string, bytesPerChecksum: number, timeoutMs: number): Promise<BlockPipeline> {
     const first = lb.locations[0];
-    if (!first)
-      throw new DataTransferError(
-        `the namenode gave block ${lb.block.blockId} no datanode to write to (are datanodes running, with space left?)`,
-      );
+    if (!first) throw new DataTransferError(`the namenode gave block ${lb.block.blockId} no datanode to write to (are datanodes running, with space left?)`);
     const where = `${first.ipAddr}:${first.xferPort}`;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = connect({ host: first.ipAddr, port: first.xferPort });
       s.setNoDelay(true);
       const timer = setTimeout(() => {
         s.destroy();
-        reject(
-          new DataTransferError(
-            `cannot reach datanode ${where}: no connection within ${timeoutMs} ms`,
-          ),
-        );
+        reject(new DataTransferError(`cannot reach datanode ${where}: no connection within ${timeoutMs} ms`));
       }, timeoutMs);
-      s.once("error", (e) => {
+      s.once('error', (e) => {
         clearTimeout(timer);
-        reject(
-          new DataTransferError(`cannot reach datanode ${where}: ${e.message}`),
-        );
+        reject(new DataTransferError(`cannot reach datanode ${where}: ${e.message}`));
       });
-      s.once("connect", () => {
+      s.once('connect', () => {
         clearTimeout(timer);
-        s.removeAllListeners("error");
+        s.removeAllListeners('error');
         resolve(s);
       });
     });
     try {
       socket.write(encodeWriteBlock(lb, clientName, bytesPerChecksum));
-      const answer = new ProtoMessage(
-        await readOneDelimited(socket, timeoutMs, where),
-      );
+      const answer = new ProtoMessage(await readOneDelimited(socket, timeoutMs, where));
       const status = answer.uint(1);
       if (status !== 0) {
         const bad = answer.string(2);
         const msg = answer.string(5);
         throw new DataTransferError(
-          `datanode ${where} refused to write block ${lb.block.blockId}: ${STATUS_NAMES[status] ?? status}${msg ? ` (${msg})` : ""}${bad ? `; first bad link: ${bad}` : ""}`,
+          `datanode ${where} refused to write block ${lb.block.blockId}: ${STATUS_NAMES[status] ?? status}${msg ? ` (${msg})` : ''}${bad ? `; first bad link: ${bad}` : ''}`,
         );
       }
     } catch (e) {
@@ -244,22 +165,9 @@ export class BlockPipeline {
   }
 
   /** Sends one packet; resolves once the socket takes more (backpressure), not at its ack. */
-  send(
-    offsetInBlock: number,
-    data: readonly Buffer[],
-    dataLen: number,
-    last: boolean,
-    bytesPerChecksum: number,
-  ): Promise<void> {
+  send(offsetInBlock: number, data: readonly Buffer[], dataLen: number, last: boolean, bytesPerChecksum: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const packet = encodePacket(
-      offsetInBlock,
-      this.seqno++,
-      last,
-      data,
-      dataLen,
-      bytesPerChecksum,
-    );
+    const packet = encodePacket(offsetInBlock, this.seqno++, last, data, dataLen, bytesPerChecksum);
     return this.write(packet) ? Promise.resolve() : this.drained();
   }
 
@@ -271,20 +179,15 @@ export class BlockPipeline {
   private drained(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onDrain = () => {
-        this.socket.off("close", onClose);
+        this.socket.off('close', onClose);
         resolve();
       };
       const onClose = () => {
-        this.socket.off("drain", onDrain);
-        reject(
-          this.failure ??
-            new DataTransferError(
-              `datanode ${this.describe} closed the connection`,
-            ),
-        );
+        this.socket.off('drain', onDrain);
+        reject(this.failure ?? new DataTransferError(`datanode ${this.describe} closed the connection`));
       };
-      this.socket.once("drain", onDrain);
-      this.socket.once("close", onClose);
+      this.socket.once('drain', onDrain);
+      this.socket.once('close', onClose);
     });
   }
 
@@ -295,11 +198,7 @@ export class BlockPipeline {
     if (this.lastAcked >= seqno) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(
-          new DataTransferError(
-            `datanode ${this.describe} acknowledged no packet within ${this.timeoutMs} ms`,
-          ),
-        );
+        this.fail(new DataTransferError(`datanode ${this.describe} acknowledged no packet within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.waiters.push({
         seqno,
@@ -317,9 +216,7 @@ export class BlockPipeline {
 
   close(): void {
     clearInterval(this.heartbeat);
-    this.failure ??= new DataTransferError(
-      `the pipeline to datanode ${this.describe} is closed`,
-    );
+    this.failure ??= new DataTransferError(`the pipeline to datanode ${this.describe} is closed`);
     this.socket.destroy();
     this.rejectAll(this.failure);
   }
@@ -347,48 +244,32 @@ export class BlockPipeline {
       try {
         ack = decodeAck(this.input.subarray(len.next, len.next + len.value));
       } catch (e) {
-        this.fail(
-          new DataTransferError(
-            `datanode ${this.describe} sent a malformed acknowledgement: ${(e as Error).message}`,
-          ),
-        );
+        this.fail(new DataTransferError(`datanode ${this.describe} sent a malformed acknowledgement: ${(e as Error).message}`));
         return;
       }
       this.input = this.input.subarray(len.next + len.value);
       const bad = ack.replies.findIndex((r) => r !== 0);
       if (bad >= 0) {
         const r = ack.replies[bad]!;
-        this.fail(
-          new DataTransferError(
-            `datanode ${bad + 1} of the pipeline from ${this.describe} answered ${STATUS_NAMES[r] ?? r} for packet ${ack.seqno}`,
-          ),
-        );
+        this.fail(new DataTransferError(`datanode ${bad + 1} of the pipeline from ${this.describe} answered ${STATUS_NAMES[r] ?? r} for packet ${ack.seqno}`));
         return;
       }
       if (ack.seqno === HEARTBEAT_SEQNO) continue;
       this.lastAcked = ack.seqno;
-      while (
-        this.waiters.length > 0 &&
-        this.waiters[0]!.seqno <= this.lastAcked
-      )
-        this.waiters.shift()!.resolve();
+      while (this.waiters.length > 0 && this.waiters[0]!.seqno <= this.lastAcked) this.waiters.shift()!.resolve();
     }
   }
 }
 
 /** Reads one varint-delimited message from a socket (the answer to WRITE_BLOCK). */
-function readOneDelimited(
-  socket: Socket,
-  timeoutMs: number,
-  where: string,
-): Promise<Buffer> {
+function readOneDelimited(socket: Socket, timeoutMs: number, where: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
     const done = (e: Error | undefined, m?: Buffer) => {
       clearTimeout(timer);
-      socket.off("data", onData);
-      socket.off("error", onError);
-      socket.off("close", onClose);
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
       if (e) reject(e);
       else {
         socket.pause();
@@ -403,25 +284,11 @@ function readOneDelimited(
       if (rest.length > 0) socket.unshift(rest);
       done(undefined, buf.subarray(len.next, len.next + len.value));
     };
-    const onError = (e: Error) =>
-      done(new DataTransferError(`datanode ${where}: ${e.message}`));
-    const onClose = () =>
-      done(
-        new DataTransferError(
-          `datanode ${where} closed the connection before answering WRITE_BLOCK`,
-        ),
-      );
-    const timer = setTimeout(
-      () =>
-        done(
-          new DataTransferError(
-            `datanode ${where} did not answer WRITE_BLOCK within ${timeoutMs} ms`,
-          ),
-        ),
-      timeoutMs,
-    );
-    socket.on("data", onData);
-    socket.on("error", onError);
-    socket.on("close", onClose);
+    const onError = (e: Error) => done(new DataTransferError(`datanode ${where}: ${e.message}`));
+    const onClose = () => done(new DataTransferError(`datanode ${where} closed the connection before answering WRITE_BLOCK`));
+    const timer = setTimeout(() => done(new DataTransferError(`datanode ${where} did not answer WRITE_BLOCK within ${timeoutMs} ms`)), timeoutMs);
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   });
 }

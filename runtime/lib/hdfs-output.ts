@@ -9,13 +9,8 @@
 // No pipeline recovery: when a datanode fails, the stream fails (every later call rejects);
 // close then asks the namenode to recover the file's lease, which closes it with the bytes the
 // datanodes hold. The writer above rolls the transaction back and opens a new file.
-import { DataTransferError, BlockPipeline } from "./hdfs-datatransfer.js";
-import {
-  isRetriable,
-  type ExtendedBlock,
-  type LocatedBlock,
-  type NamenodeClient,
-} from "./hdfs-namenode.js";
+import { DataTransferError, BlockPipeline } from './hdfs-datatransfer.js';
+import { isRetriable, type ExtendedBlock, type LocatedBlock, type NamenodeClient } from './hdfs-namenode.js';
 
 export interface HdfsOutputOptions {
   namenode: NamenodeClient;
@@ -34,12 +29,7 @@ export interface HdfsOutputOptions {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Calls `fn` again while HDFS says "not yet" (NotReplicatedYet, Retriable) or `again` says so, backing off up to `timeoutMs`. */
-export async function retryNotYet<T>(
-  what: string,
-  timeoutMs: number,
-  fn: () => Promise<T>,
-  again: (v: T) => boolean = () => false,
-): Promise<T> {
+export async function retryNotYet<T>(what: string, timeoutMs: number, fn: () => Promise<T>, again: (v: T) => boolean = () => false): Promise<T> {
   const start = Date.now();
   let delay = 5;
   for (;;) {
@@ -49,10 +39,7 @@ export async function retryNotYet<T>(
     } catch (e) {
       if (!isRetriable(e)) throw e;
     }
-    if (Date.now() - start > timeoutMs)
-      throw new Error(
-        `${what}: HDFS still said "not yet" after ${timeoutMs} ms`,
-      );
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: HDFS still said "not yet" after ${timeoutMs} ms`);
     await sleep(delay);
     delay = Math.min(delay * 2, 400);
   }
@@ -96,13 +83,7 @@ export class HdfsOutputStream {
     return this.serial(async () => {
       if (this.tailLen > this.tailSent) {
         const pipe = await this.pipeline();
-        await pipe.send(
-          this.tailStart,
-          this.tail,
-          this.tailLen,
-          false,
-          this.o.bytesPerChecksum,
-        );
+        await pipe.send(this.tailStart, this.tail, this.tailLen, false, this.o.bytesPerChecksum);
         // The partial chunk at the end goes out again, whole, with the next packet.
         const whole = this.tailLen - (this.tailLen % this.o.bytesPerChecksum);
         if (whole > 0) this.dropFromTail(whole);
@@ -128,13 +109,7 @@ export class HdfsOutputStream {
         await retryNotYet(
           `completing ${this.o.src}`,
           this.o.timeoutMs,
-          () =>
-            this.o.namenode.complete(
-              this.o.src,
-              this.o.clientName,
-              this.o.fileId,
-              last,
-            ),
+          () => this.o.namenode.complete(this.o.src, this.o.clientName, this.o.fileId, last),
           (done) => !done,
         );
       } finally {
@@ -148,13 +123,7 @@ export class HdfsOutputStream {
   private async hflushNow(): Promise<void> {
     if (this.tailLen > this.tailSent) {
       const pipe = await this.pipeline();
-      await pipe.send(
-        this.tailStart,
-        this.tail,
-        this.tailLen,
-        false,
-        this.o.bytesPerChecksum,
-      );
+      await pipe.send(this.tailStart, this.tail, this.tailLen, false, this.o.bytesPerChecksum);
       this.tailSent = this.tailLen;
     }
   }
@@ -172,8 +141,7 @@ export class HdfsOutputStream {
   private serial<T>(fn: () => Promise<T>, evenIfFailed = false): Promise<T> {
     const run = this.queue.then(async () => {
       if (this.failure && !evenIfFailed) throw this.failure;
-      if (this.closed && !evenIfFailed)
-        throw new Error(`${this.o.src} is closed`);
+      if (this.closed && !evenIfFailed) throw new Error(`${this.o.src} is closed`);
       try {
         return await fn();
       } catch (e) {
@@ -228,32 +196,20 @@ export class HdfsOutputStream {
   }
 
   private compactTail(): void {
-    this.tail =
-      this.tailLen > 0 ? [Buffer.concat(this.tail, this.tailLen)] : [];
+    this.tail = this.tailLen > 0 ? [Buffer.concat(this.tail, this.tailLen)] : [];
   }
 
   /** The current block's pipeline; allocates the block (after the previous one) when none is open. */
   private async pipeline(): Promise<BlockPipeline> {
     if (this.block) return this.block.pipe;
     const o = this.o;
-    const lb = await retryNotYet(
-      `allocating a block of ${o.src}`,
-      o.timeoutMs,
-      () => o.namenode.addBlock(o.src, o.clientName, o.fileId, this.previous),
-    );
+    const lb = await retryNotYet(`allocating a block of ${o.src}`, o.timeoutMs, () => o.namenode.addBlock(o.src, o.clientName, o.fileId, this.previous));
     let pipe: BlockPipeline;
     try {
-      pipe = await BlockPipeline.open(
-        lb,
-        o.clientName,
-        o.bytesPerChecksum,
-        o.timeoutMs,
-      );
+      pipe = await BlockPipeline.open(lb, o.clientName, o.bytesPerChecksum, o.timeoutMs);
     } catch (e) {
       // The namenode forgets the block, so that a later addBlock does not wait for it.
-      await o.namenode
-        .abandonBlock(o.src, o.clientName, o.fileId, lb.block)
-        .catch(() => undefined);
+      await o.namenode.abandonBlock(o.src, o.clientName, o.fileId, lb.block).catch(() => undefined);
       throw e;
     }
     this.block = { lb, pipe };

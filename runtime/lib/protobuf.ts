@@ -21,9 +21,8 @@ export class ProtoWriter {
   }
 
   private rawVarint(value: number | bigint): void {
-    if (typeof value === "number") {
-      if (value < 0 || !Number.isInteger(value))
-        throw new RangeError(`protobuf varint out of range: ${value}`);
+    if (typeof value === 'number') {
+      if (value < 0 || !Number.isInteger(value)) throw new RangeError(`protobuf varint out of range: ${value}`);
       while (value >= 0x80) {
         this.parts.push((value % 0x80) | 0x80);
         value = Math.floor(value / 0x80);
@@ -52,9 +51,7 @@ export class ProtoWriter {
 
   /** int32/int64 fields: a negative value is its 64-bit two's complement (ten bytes), as protobuf does. */
   int(field: number, value: number): this {
-    return value >= 0
-      ? this.uint(field, value)
-      : this.uint(field, BigInt.asUintN(64, BigInt(value)));
+    return value >= 0 ? this.uint(field, value) : this.uint(field, BigInt.asUintN(64, BigInt(value)));
   }
 
   /** uint32 fields given a possibly negative Java int (Hadoop's call ids -3, -4): its unsigned 32-bit value. */
@@ -99,7 +96,7 @@ export class ProtoWriter {
   }
 
   string(field: number, value: string): this {
-    return this.bytes(field, Buffer.from(value, "utf8"));
+    return this.bytes(field, Buffer.from(value, 'utf8'));
   }
 
   message(field: number, value: ProtoWriter): this {
@@ -108,9 +105,7 @@ export class ProtoWriter {
 
   finish(): Buffer {
     this.flushBytes();
-    return this.chunks.length === 1
-      ? this.chunks[0]!
-      : Buffer.concat(this.chunks);
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
   }
 }
 
@@ -131,10 +126,7 @@ export function delimited(message: Buffer): Buffer {
 }
 
 /** Reads a varint at `offset` of `buf`; undefined when the buffer ends first. */
-export function readVarint(
-  buf: Uint8Array,
-  offset: number,
-): { value: number; next: number } | undefined {
+export function readVarint(buf: Uint8Array, offset: number): { value: number; next: number } | undefined {
   let value = 0;
   let scale = 1;
   for (let i = offset; i < buf.length && i < offset + 10; i++) {
@@ -143,7 +135,7 @@ export function readVarint(
     scale *= 128;
     if (b < 0x80) return { value, next: i + 1 };
   }
-  if (buf.length >= offset + 10) throw new Error("malformed protobuf varint");
+  if (buf.length >= offset + 10) throw new Error('malformed protobuf varint');
   return undefined;
 }
 
@@ -168,14 +160,14 @@ export class ProtoMessage {
         i = v.next;
       } else if (wire === WIRE_FIXED64 || wire === WIRE_FIXED32) {
         const n = wire === WIRE_FIXED64 ? 8 : 4;
-        if (i + n > buf.length) throw new Error("truncated protobuf message");
+        if (i + n > buf.length) throw new Error('truncated protobuf message');
         value = buf.subarray(i, i + n);
         i += n;
       } else if (wire === WIRE_BYTES) {
         const len = readVarintBig(buf, i);
         i = len.next;
         const end = i + Number(len.value);
-        if (end > buf.length) throw new Error("truncated protobuf message");
+        if (end > buf.length) throw new Error('truncated protobuf message');
         value = buf.subarray(i, end);
         i = end;
       } else {
@@ -199,31 +191,31 @@ export class ProtoMessage {
   /** A uint64 (or any varint) field as a bigint. */
   big(field: number, fallback = 0n): bigint {
     const v = this.last(field);
-    return typeof v === "bigint" ? v : fallback;
+    return typeof v === 'bigint' ? v : fallback;
   }
 
   /** A uint32/uint64/enum field as a number (exact below 2^53). */
   uint(field: number, fallback = 0): number {
     const v = this.last(field);
-    return typeof v === "bigint" ? Number(v) : fallback;
+    return typeof v === 'bigint' ? Number(v) : fallback;
   }
 
   /** An int32/int64 field (two's complement). */
   int(field: number, fallback = 0): number {
     const v = this.last(field);
-    return typeof v === "bigint" ? Number(BigInt.asIntN(64, v)) : fallback;
+    return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : fallback;
   }
 
   /** A sint32/sint64 field (zigzag). */
   sint(field: number, fallback = 0): number {
     const v = this.last(field);
-    if (typeof v !== "bigint") return fallback;
+    if (typeof v !== 'bigint') return fallback;
     return Number((v >> 1n) ^ -(v & 1n));
   }
 
   bool(field: number, fallback = false): boolean {
     const v = this.last(field);
-    return typeof v === "bigint" ? v !== 0n : fallback;
+    return typeof v === 'bigint' ? v !== 0n : fallback;
   }
 
   bytes(field: number): Buffer | undefined {
@@ -231,8 +223,8 @@ export class ProtoMessage {
     return Buffer.isBuffer(v) ? v : undefined;
   }
 
-  string(field: number, fallback = ""): string {
-    return this.bytes(field)?.toString("utf8") ?? fallback;
+  string(field: number, fallback = ''): string {
+    return this.bytes(field)?.toString('utf8') ?? fallback;
   }
 
   message(field: number): ProtoMessage | undefined {
@@ -242,16 +234,14 @@ export class ProtoMessage {
 
   /** Every value of a repeated length-delimited field (messages, strings, bytes). */
   repeatedBytes(field: number): Buffer[] {
-    return (this.fields.get(field) ?? []).filter((v): v is Buffer =>
-      Buffer.isBuffer(v),
-    );
+    return (this.fields.get(field) ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
   }
 
   /** Every value of a repeated varint field, packed or not. */
   repeatedUint(field: number): number[] {
     const out: number[] = [];
     for (const v of this.fields.get(field) ?? []) {
-      if (typeof v === "bigint") out.push(Number(v));
+      if (typeof v === 'bigint') out.push(Number(v));
       else {
         for (let i = 0; i < v.length;) {
           const r = readVarintBig(v, i);
@@ -264,10 +254,7 @@ export class ProtoMessage {
   }
 }
 
-function readVarintBig(
-  buf: Uint8Array,
-  offset: number,
-): { value: bigint; next: number } {
+function readVarintBig(buf: Uint8Array, offset: number): { value: bigint; next: number } {
   let value = 0n;
   let shift = 0n;
   for (let i = offset; i < buf.length && i < offset + 10; i++) {
@@ -276,9 +263,5 @@ function readVarintBig(
     shift += 7n;
     if (b < 0x80) return { value: BigInt.asUintN(64, value), next: i + 1 };
   }
-  throw new Error(
-    buf.length >= offset + 10
-      ? "malformed protobuf varint"
-      : "truncated protobuf message",
-  );
+  throw new Error(buf.length >= offset + 10 ? 'malformed protobuf varint' : 'truncated protobuf message');
 }

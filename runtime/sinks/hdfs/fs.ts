@@ -2,7 +2,7 @@
 // the choice of backend from hdfs.path. Three backends: local and mounted file systems
 // (`file://` and plain paths: a local disk, NFS, HDFS-FUSE), HDFS natively (`hdfs://`) and HDFS
 // through WebHDFS (`webhdfs://`, `swebhdfs://`, or `hdfs://` with hdfs.webhdfsUrl).
-import { ConfigError } from "../../core/config.js";
+import { ConfigError } from '../../core/config.js';
 
 /**
  * Bytes made while they are written: `length` in all, yielded by `chunks()` a piece at a time;
@@ -50,7 +50,7 @@ export interface SinkFileSystem {
 
 /** How a hdfs.path template names its file system: the scheme and authority before the path. */
 export interface FileSystemAddress {
-  scheme: "file" | "hdfs" | "webhdfs" | "swebhdfs";
+  scheme: 'file' | 'hdfs' | 'webhdfs' | 'swebhdfs';
   /** `host:port` for hdfs/webhdfs; '' for local paths. */
   authority: string;
   /** Length of the `scheme://authority` prefix in the template (the path follows it). */
@@ -58,33 +58,25 @@ export interface FileSystemAddress {
 }
 
 /** Reads the scheme and authority of an hdfs.path; refuses schemes the runtime has no backend for. */
-export function addressOf(
-  template: string,
-  sink: string,
-  webhdfsUrl?: string,
-): FileSystemAddress {
+export function addressOf(template: string, sink: string, webhdfsUrl?: string): FileSystemAddress {
   const m = /^([A-Za-z][\w+.-]*):\/\/([^/]*)/.exec(template);
-  if (!m) return { scheme: "file", authority: "", prefixLength: 0 };
+  if (!m) return { scheme: 'file', authority: '', prefixLength: 0 };
   const scheme = m[1]!.toLowerCase();
   const authority = m[2]!;
-  if (scheme === "file") {
-    if (authority !== "" && authority !== "localhost") {
-      throw new ConfigError(
-        `sink \`${sink}\`: hdfs.path \`${template}\` names the host \`${authority}\`; a file:// path is local: write file:///path`,
-      );
+  if (scheme === 'file') {
+    if (authority !== '' && authority !== 'localhost') {
+      throw new ConfigError(`sink \`${sink}\`: hdfs.path \`${template}\` names the host \`${authority}\`; a file:// path is local: write file:///path`);
     }
-    return { scheme: "file", authority: "", prefixLength: m[0].length };
+    return { scheme: 'file', authority: '', prefixLength: m[0].length };
   }
-  if (scheme === "hdfs" || scheme === "webhdfs" || scheme === "swebhdfs") {
-    if (authority === "" && !webhdfsUrl) {
+  if (scheme === 'hdfs' || scheme === 'webhdfs' || scheme === 'swebhdfs') {
+    if (authority === '' && !webhdfsUrl) {
       throw new ConfigError(
         `sink \`${sink}\`: hdfs.path \`${template}\` has no namenode: write ${scheme}://<namenode host>[:port]/path (the runtime does not read Hadoop's fs.defaultFS), or set hdfs.webhdfsUrl`,
       );
     }
-    if (authority.includes("%")) {
-      throw new ConfigError(
-        `sink \`${sink}\`: hdfs.path \`${template}\` has an escape in the namenode address; escapes may only be in the path after it`,
-      );
+    if (authority.includes('%')) {
+      throw new ConfigError(`sink \`${sink}\`: hdfs.path \`${template}\` has an escape in the namenode address; escapes may only be in the path after it`);
     }
     return { scheme, authority, prefixLength: m[0].length };
   }

@@ -5,27 +5,13 @@
 // by the whole pipeline and readable, so a transaction commits after one flush (no request to
 // close), and small groups suffice. No Kerberos, no pipeline recovery: a failed datanode fails
 // the write, which rolls the take back; the file is closed by lease recovery and a new one opened.
-import { randomBytes } from "node:crypto";
-import { userInfo } from "node:os";
-import {
-  ConfigError,
-  paramNumber,
-  paramString,
-  type Params,
-} from "../../core/config.js";
-import { HadoopIpcClient, HadoopRemoteError } from "../../lib/hadoop-ipc.js";
-import {
-  CLIENT_PROTOCOL,
-  NamenodeClient,
-  type ServerDefaults,
-} from "../../lib/hdfs-namenode.js";
-import { HdfsOutputStream } from "../../lib/hdfs-output.js";
-import type {
-  ChunkedBytes,
-  FileSystemAddress,
-  SinkFile,
-  SinkFileSystem,
-} from "./fs.js";
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { ConfigError, paramNumber, paramString, type Params } from '../../core/config.js';
+import { HadoopIpcClient, HadoopRemoteError } from '../../lib/hadoop-ipc.js';
+import { CLIENT_PROTOCOL, NamenodeClient, type ServerDefaults } from '../../lib/hdfs-namenode.js';
+import { HdfsOutputStream } from '../../lib/hdfs-output.js';
+import type { ChunkedBytes, FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
 
 /** Hadoop's default namenode RPC port (fs.defaultFS without a port). */
 export const DEFAULT_NAMENODE_PORT = 8020;
@@ -63,11 +49,8 @@ export function namenodeAddress(authority: string): {
   port: number;
 } {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
-  if (!m)
-    throw new Error(
-      `\`${authority}\` is not a namenode address: write host[:port]`,
-    );
-  const host = m[1]!.startsWith("[") ? m[1]!.slice(1, -1) : m[1]!;
+  if (!m) throw new Error(`\`${authority}\` is not a namenode address: write host[:port]`);
+  const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
   return { host, port: m[2] ? Number(m[2]) : DEFAULT_NAMENODE_PORT };
 }
 
@@ -75,30 +58,18 @@ export function namenodeAddress(authority: string): {
 function createError(path: string, e: unknown): Error {
   if (!(e instanceof HadoopRemoteError)) return e as Error;
   switch (e.simpleName) {
-    case "FileAlreadyExistsException":
-      return new Error(
-        `cannot create ${path} in HDFS: the file exists (it is never overwritten)`,
-      );
-    case "AlreadyBeingCreatedException":
-      return new Error(
-        `cannot create ${path} in HDFS: another writer has it open (${e.remoteMessage})`,
-      );
-    case "AccessControlException":
-      return new Error(
-        `cannot create ${path} in HDFS: permission denied (${e.remoteMessage}); set hdfs.proxyUser or HADOOP_USER_NAME to a user who may write there`,
-      );
-    case "SafeModeException":
-      return new Error(
-        `cannot create ${path} in HDFS: the namenode is in safe mode (${e.remoteMessage})`,
-      );
-    case "ParentNotDirectoryException":
-      return new Error(
-        `cannot create ${path} in HDFS: a file is in the way of its directory (${e.remoteMessage})`,
-      );
+    case 'FileAlreadyExistsException':
+      return new Error(`cannot create ${path} in HDFS: the file exists (it is never overwritten)`);
+    case 'AlreadyBeingCreatedException':
+      return new Error(`cannot create ${path} in HDFS: another writer has it open (${e.remoteMessage})`);
+    case 'AccessControlException':
+      return new Error(`cannot create ${path} in HDFS: permission denied (${e.remoteMessage}); set hdfs.proxyUser or HADOOP_USER_NAME to a user who may write there`);
+    case 'SafeModeException':
+      return new Error(`cannot create ${path} in HDFS: the namenode is in safe mode (${e.remoteMessage})`);
+    case 'ParentNotDirectoryException':
+      return new Error(`cannot create ${path} in HDFS: a file is in the way of its directory (${e.remoteMessage})`);
     default:
-      return new Error(
-        `cannot create ${path} in HDFS: ${e.simpleName}: ${e.remoteMessage}`,
-      );
+      return new Error(`cannot create ${path} in HDFS: ${e.simpleName}: ${e.remoteMessage}`);
   }
 }
 
@@ -107,28 +78,17 @@ export interface NativeHdfsOptions {
   blockSize?: number;
 }
 
-export function nativeHdfsFileSystem(
-  address: FileSystemAddress,
-  p: Params,
-  sink: string,
-  opts: NativeHdfsOptions = {},
-): SinkFileSystem {
+export function nativeHdfsFileSystem(address: FileSystemAddress, p: Params, sink: string, opts: NativeHdfsOptions = {}): SinkFileSystem {
   let nnAddr: { host: string; port: number };
   try {
     nnAddr = namenodeAddress(address.authority);
   } catch (e) {
-    throw new ConfigError(
-      `sink \`${sink}\`: hdfs.path: ${(e as Error).message}`,
-    );
+    throw new ConfigError(`sink \`${sink}\`: hdfs.path: ${(e as Error).message}`);
   }
-  const timeoutMs = paramNumber(p, "hdfs.callTimeout") ?? 30_000;
+  const timeoutMs = paramNumber(p, 'hdfs.callTimeout') ?? 30_000;
   // As Hadoop's client, and as the WebHDFS backend: hdfs.proxyUser, else HADOOP_USER_NAME, else the OS user.
-  const user =
-    paramString(p, "hdfs.proxyUser") ??
-    process.env["HADOOP_USER_NAME"] ??
-    process.env["USER"] ??
-    userInfo().username;
-  const clientName = `DFSClient_NONMAPREDUCE_flowc_${randomBytes(6).toString("hex")}`;
+  const user = paramString(p, 'hdfs.proxyUser') ?? process.env['HADOOP_USER_NAME'] ?? process.env['USER'] ?? userInfo().username;
+  const clientName = `DFSClient_NONMAPREDUCE_flowc_${randomBytes(6).toString('hex')}`;
   const ipc = new HadoopIpcClient({
     ...nnAddr,
     protocol: CLIENT_PROTOCOL,
@@ -150,10 +110,7 @@ export function nativeHdfsFileSystem(
   };
   const opened = () => {
     if (open++ === 0) {
-      renewal = setInterval(
-        () => void namenode.renewLease(clientName).catch(() => undefined),
-        LEASE_RENEWAL_MS,
-      );
+      renewal = setInterval(() => void namenode.renewLease(clientName).catch(() => undefined), LEASE_RENEWAL_MS);
       renewal.unref();
     }
   };
@@ -197,9 +154,7 @@ export function nativeHdfsFileSystem(
     },
     async rename(from, to) {
       if (!(await namenode.rename(from, to))) {
-        throw new Error(
-          `HDFS refused to rename ${from} to ${to} (the destination exists, or the source is gone)`,
-        );
+        throw new Error(`HDFS refused to rename ${from} to ${to} (the destination exists, or the source is gone)`);
       }
     },
     async exists(path) {
