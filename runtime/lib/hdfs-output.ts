@@ -71,7 +71,7 @@ export class HdfsOutputStream {
         if (b.length === 0) continue;
         this.tail.push(b);
         this.tailLen += b.length;
-        while (this.tailLen >= this.packetLimit()) await this.sendFullPacket();
+        while (this.tailLen >= this.packetLimit()) await this.sendFullPackets();
       }
       // Keep no reference to the caller's buffers beyond this call (less than a packet is copied).
       this.compactTail();
@@ -158,20 +158,25 @@ export class HdfsOutputStream {
     return Math.min(this.o.packetBytes, this.o.blockSize - this.tailStart);
   }
 
-  private async sendFullPacket(): Promise<void> {
-    const n = this.packetLimit();
-    const pieces: Buffer[] = [];
-    let need = n;
-    for (const b of this.tail) {
-      if (need === 0) break;
-      const piece = b.length <= need ? b : b.subarray(0, need);
-      pieces.push(piece);
-      need -= piece.length;
-    }
+  /** Sends every full packet the tail holds, up to the end of the block, with one socket write. */
+  private async sendFullPackets(): Promise<void> {
     const pipe = await this.pipeline();
-    await pipe.send(this.tailStart, pieces, n, false, this.o.bytesPerChecksum);
-    this.dropFromTail(n);
-    this.tailSent = Math.max(0, this.tailSent - n);
+    const packets: { offset: number; pieces: Buffer[]; length: number }[] = [];
+    while (this.tailLen >= this.packetLimit() && this.tailStart < this.o.blockSize) {
+      const n = this.packetLimit();
+      const pieces: Buffer[] = [];
+      let need = n;
+      for (const b of this.tail) {
+        if (need === 0) break;
+        const piece = b.length <= need ? b : b.subarray(0, need);
+        pieces.push(piece);
+        need -= piece.length;
+      }
+      packets.push({ offset: this.tailStart, pieces, length: n });
+      this.dropFromTail(n);
+      this.tailSent = Math.max(0, this.tailSent - n);
+    }
+    await pipe.sendAll(packets, this.o.bytesPerChecksum);
     if (this.tailStart >= this.o.blockSize) {
       // The block is full: the rest of the tail starts the next one.
       await this.endBlock(this.tailStart);
