@@ -46,8 +46,12 @@ function packetSize(dataLen: number, bytesPerChecksum: number): number {
   return 6 + PACKET_HEADER_LEN + Math.ceil(dataLen / bytesPerChecksum) * 4 + dataLen;
 }
 
-/** Writes a packet into buf at `at`; returns where it ends. */
-function writePacket(
+/**
+ * Writes a packet's length, header and checksums (not its data) into buf at `at`; returns
+ * where they end. A chunk split between two pieces is checksummed from a copy of it.
+ * Exported for the framing tests.
+ */
+export function writePacketMeta(
   buf: Buffer,
   at: number,
   offsetInBlock: number,
@@ -57,6 +61,43 @@ function writePacket(
   dataLen: number,
   bytesPerChecksum: number,
 ): number {
+  let o = writeHeader(buf, at, offsetInBlock, seqno, lastPacketInBlock, dataLen, bytesPerChecksum);
+  let piece = 0;
+  let pos = 0; // in data[piece]
+  for (let left = dataLen; left > 0;) {
+    const n = Math.min(bytesPerChecksum, left);
+    const p = data[piece]!;
+    if (pos + n <= p.length) {
+      buf.writeUInt32BE(crc32c(p, pos, pos + n), o);
+      pos += n;
+    } else {
+      const chunk = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        const q = data[piece]!;
+        const take = Math.min(n - got, q.length - pos);
+        q.copy(chunk, got, pos, pos + take);
+        got += take;
+        pos += take;
+        if (pos === q.length && got < n) {
+          piece++;
+          pos = 0;
+        }
+      }
+      buf.writeUInt32BE(crc32c(chunk, 0, n), o);
+    }
+    if (pos === data[piece]?.length) {
+      piece++;
+      pos = 0;
+    }
+    o += 4;
+    left -= n;
+  }
+  return o;
+}
+
+/** Writes a packet's length and header into buf at `at`; returns where they end. */
+function writeHeader(buf: Buffer, at: number, offsetInBlock: number, seqno: number, lastPacketInBlock: boolean, dataLen: number, bytesPerChecksum: number): number {
   const checksumLen = Math.ceil(dataLen / bytesPerChecksum) * 4;
   buf.writeInt32BE(4 + checksumLen + dataLen, at);
   buf.writeUInt16BE(PACKET_HEADER_LEN, at + 4);
@@ -71,8 +112,22 @@ function writePacket(
   buf[o++] = lastPacketInBlock ? 1 : 0;
   buf[o++] = 0x25; // dataLen: field 4, sfixed32
   buf.writeInt32LE(dataLen, o);
-  o += 4;
-  const dataStart = o + checksumLen;
+  return o + 4;
+}
+
+/** Writes a packet into buf at `at`; returns where it ends. */
+function writePacket(
+  buf: Buffer,
+  at: number,
+  offsetInBlock: number,
+  seqno: number,
+  lastPacketInBlock: boolean,
+  data: readonly Buffer[],
+  dataLen: number,
+  bytesPerChecksum: number,
+): number {
+  let o = writeHeader(buf, at, offsetInBlock, seqno, lastPacketInBlock, dataLen, bytesPerChecksum);
+  const dataStart = o + Math.ceil(dataLen / bytesPerChecksum) * 4;
   let d = dataStart;
   for (const piece of data) d += piece.copy(buf, d);
   for (let c = dataStart; c < dataStart + dataLen; c += bytesPerChecksum) {
@@ -197,8 +252,25 @@ export class BlockPipeline {
    * Sends data packets in one buffer with one socket write (not one allocation and one system
    * call per 64 KiB packet); resolves at once unless several MiB wait in the socket's buffer.
    */
-  sendAll(packets: readonly { offset: number; pieces: readonly Buffer[]; length: number }[], bytesPerChecksum: number): Promise<void> {
+  sendAll(packets: readonly { offset: number; pieces: readonly Buffer[]; length: number }[], bytesPerChecksum: number, zeroCopy = false): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    if (zeroCopy) {
+      // Headers and checksums of every packet in one buffer; the data goes out from the caller's buffers.
+      let size = 0;
+      for (const p of packets) size += packetSize(p.length, bytesPerChecksum) - p.length;
+      const meta = Buffer.allocUnsafe(size);
+      this.lastSend = Date.now();
+      this.socket.cork();
+      let at = 0;
+      for (const p of packets) {
+        const end = writePacketMeta(meta, at, p.offset, this.seqno++, false, p.pieces, p.length, bytesPerChecksum);
+        this.socket.write(meta.subarray(at, end));
+        for (const piece of p.pieces) this.socket.write(piece);
+        at = end;
+      }
+      this.socket.uncork();
+      return this.socket.writableLength > SOCKET_BUFFER_LIMIT ? this.drained() : Promise.resolve();
+    }
     let size = 0;
     for (const p of packets) size += packetSize(p.length, bytesPerChecksum);
     const buf = Buffer.allocUnsafe(size);

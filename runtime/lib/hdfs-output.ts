@@ -64,14 +64,18 @@ export class HdfsOutputStream {
     return this.o.src;
   }
 
-  /** Adds bytes at the end of the file (sent as full packets fill; durable after hflush). */
-  write(bytes: Buffer | Iterable<Buffer>): Promise<void> {
+  /**
+   * Adds bytes at the end of the file (sent as full packets fill; durable after hflush).
+   * `owned`: the caller never changes these buffers afterwards, so packets may send them as
+   * they are (no copy); otherwise their bytes are copied before this resolves.
+   */
+  write(bytes: Buffer | Iterable<Buffer>, owned = false): Promise<void> {
     return this.serial(async () => {
       for (const b of Buffer.isBuffer(bytes) ? [bytes] : bytes) {
         if (b.length === 0) continue;
         this.tail.push(b);
         this.tailLen += b.length;
-        while (this.tailLen >= this.packetLimit()) await this.sendFullPackets();
+        while (this.tailLen >= this.packetLimit()) await this.sendFullPackets(owned);
       }
       // Keep no reference to the caller's buffers beyond this call (less than a packet is copied).
       this.compactTail();
@@ -159,7 +163,7 @@ export class HdfsOutputStream {
   }
 
   /** Sends every full packet the tail holds, up to the end of the block, with one socket write. */
-  private async sendFullPackets(): Promise<void> {
+  private async sendFullPackets(owned: boolean): Promise<void> {
     const pipe = await this.pipeline();
     const packets: { offset: number; pieces: Buffer[]; length: number }[] = [];
     while (this.tailLen >= this.packetLimit() && this.tailStart < this.o.blockSize) {
@@ -176,7 +180,7 @@ export class HdfsOutputStream {
       this.dropFromTail(n);
       this.tailSent = Math.max(0, this.tailSent - n);
     }
-    await pipe.sendAll(packets, this.o.bytesPerChecksum);
+    await pipe.sendAll(packets, this.o.bytesPerChecksum, owned);
     if (this.tailStart >= this.o.blockSize) {
       // The block is full: the rest of the tail starts the next one.
       await this.endBlock(this.tailStart);

@@ -6,7 +6,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { ProtoMessage, ProtoWriter, delimited } from '../../runtime/lib/protobuf.js';
 import { HadoopIpcClient, HadoopRemoteError } from '../../runtime/lib/hadoop-ipc.js';
-import { decodeAck, encodePacket } from '../../runtime/lib/hdfs-datatransfer.js';
+import { decodeAck, encodePacket, writePacketMeta } from '../../runtime/lib/hdfs-datatransfer.js';
+import { namenodeAddress } from '../../runtime/sinks/hdfs/native-fs.js';
 import { crc32c } from '../../runtime/lib/kafka-records.js';
 
 describe('protobuf encoding', () => {
@@ -183,8 +184,29 @@ describe('DataTransferProtocol packets', () => {
     expect(last[6 + 19]).toBe(1); // lastPacketInBlock
   });
 
+  it("sends the same bytes when the data goes out from the caller's buffers (chunks split between buffers included)", () => {
+    const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 251));
+    for (const cuts of [[3000], [100, 2900], [512, 2488], [700, 5, 1800, 495], [1, 1, 2998]]) {
+      const pieces: Buffer[] = [];
+      let at = 0;
+      for (const n of cuts) pieces.push(data.subarray(at, (at += n)));
+      const meta = Buffer.alloc(200);
+      const end = writePacketMeta(meta, 0, 4096, 3, false, pieces, 3000, 512);
+      expect(Buffer.concat([meta.subarray(0, end), ...pieces])).toEqual(encodePacket(4096, 3, false, [data], 3000, 512));
+    }
+  });
+
   it('reads a pipeline ack: the sequence number (zigzag) and one status per datanode', () => {
     expect(decodeAck(new ProtoWriter().sint(1, 5).uint(2, 0).uint(2, 0).finish())).toEqual({ seqno: 5, replies: [0, 0] });
     expect(decodeAck(new ProtoWriter().sint(1, -1).uint(2, 0).finish())).toEqual({ seqno: -1, replies: [0] });
+  });
+});
+
+describe('namenode address', () => {
+  it("takes host[:port] from an hdfs:// authority, port 8020 by default as Hadoop's", () => {
+    expect(namenodeAddress('nn1')).toEqual({ host: 'nn1', port: 8020 });
+    expect(namenodeAddress('nn1:9000')).toEqual({ host: 'nn1', port: 9000 });
+    expect(namenodeAddress('[::1]:8021')).toEqual({ host: '::1', port: 8021 });
+    expect(() => namenodeAddress('nn1:x')).toThrow('`nn1:x` is not a namenode address: write host[:port]');
   });
 });

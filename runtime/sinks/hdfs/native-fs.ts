@@ -33,7 +33,8 @@ class NativeHdfsFile implements SinkFile {
     return this.out.write(bytes);
   }
   appendChunks(bytes: ChunkedBytes): Promise<void> {
-    return this.out.write(bytes.chunks());
+    // Each chunk is a new buffer (formats.ts): packets send it without a copy.
+    return this.out.write(bytes.chunks(), true);
   }
   sync(): Promise<void> {
     return this.out.hflush();
