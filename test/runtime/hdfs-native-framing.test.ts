@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { ProtoMessage, ProtoWriter, delimited } from '../../runtime/lib/protobuf.js';
 import { HadoopIpcClient, HadoopRemoteError } from '../../runtime/lib/hadoop-ipc.js';
-import { decodeAck, encodePacket, writePacketMeta } from '../../runtime/lib/hdfs-datatransfer.js';
+import { decodeAck, encodePacket, writePacketMeta } from '../../runtime/lib/hdfs-packets.js';
 import { namenodeAddress } from '../../runtime/sinks/hdfs/native-fs.js';
 import { crc32c } from '../../runtime/lib/kafka-records.js';
 
