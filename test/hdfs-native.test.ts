@@ -102,4 +102,21 @@ describe('native HDFS backend on a real HDFS', () => {
       await harness.sink.stop();
     }
   }, 60_000);
+
+  // Last: it stops the cluster.
+  it('HDFS going away mid-run fails the next batch, which stays in the channel; what committed before is in HDFS', async () => {
+    const harness = await hdfsSink(
+      `hdfs.path = "hdfs://127.0.0.1:${dfs.rpcPort}/native/gone", hdfs.fileType = "DataStream", hdfs.rollCount = 0, hdfs.rollSize = 0, hdfs.rollInterval = 0, hdfs.callTimeout = 10000`,
+    );
+    try {
+      expect(await harness.write([ev('a'), ev('b')])).toEqual([]);
+      expect((await web.open((await web.listStatus('/native/gone')).map((s) => `/native/gone/${s.pathSuffix}`)[0]!)).toString()).toBe('a\nb\n');
+      await dfs.stop();
+      await harness.put([ev('c'), ev('d')]);
+      await expect(harness.sink.process()).rejects.toThrow(/could not deliver 2 event\(s\): .*(datanode|namenode)/);
+      expect(harness.channel.size()).toBe(2);
+    } finally {
+      await harness.sink.stop();
+    }
+  }, 120_000);
 });
