@@ -97,7 +97,7 @@ function writeHeader(buf: Buffer, at: number, offsetInBlock: number, seqno: numb
   return o + 4;
 }
 
-/** Writes a packet into buf at `at`; returns where it ends. */
+/** Writes a packet into buf at `at`; returns where it ends. The data is copied in, then checksummed there in one piece. */
 export function writePacket(
   buf: Buffer,
   at: number,
@@ -108,14 +108,10 @@ export function writePacket(
   dataLen: number,
   bytesPerChecksum: number,
 ): number {
-  let o = writeHeader(buf, at, offsetInBlock, seqno, lastPacketInBlock, dataLen, bytesPerChecksum);
-  const dataStart = o + Math.ceil(dataLen / bytesPerChecksum) * 4;
+  const dataStart = at + packetSize(dataLen, bytesPerChecksum) - dataLen;
   let d = dataStart;
   for (const piece of data) d += piece.copy(buf, d);
-  for (let c = dataStart; c < dataStart + dataLen; c += bytesPerChecksum) {
-    buf.writeUInt32BE(crc32c(buf, c, Math.min(c + bytesPerChecksum, dataStart + dataLen)), o);
-    o += 4;
-  }
+  writePacketMeta(buf, at, offsetInBlock, seqno, lastPacketInBlock, [buf.subarray(dataStart, dataStart + dataLen)], dataLen, bytesPerChecksum);
   return dataStart + dataLen;
 }
 

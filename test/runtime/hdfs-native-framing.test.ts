@@ -10,6 +10,9 @@ import { decodeAck, encodePacket, writePacketMeta } from '../../runtime/lib/hdfs
 import { namenodeAddress } from '../../runtime/sinks/hdfs/native-fs.js';
 import { crc32c } from '../../runtime/lib/kafka-records.js';
 
+/** A client of protocol `P` as user `u` to the test's server on `port`. */
+const ipcClient = (port: number) => new HadoopIpcClient({ host: '127.0.0.1', port, protocol: 'P', protocolVersion: 1, user: 'u', timeoutMs: 5000 });
+
 describe('protobuf encoding', () => {
   it('writes varints, zigzag, fixed-width, strings and nested messages as the encoding defines them', () => {
     expect(new ProtoWriter().uint(1, 150).finish().toString('hex')).toBe('089601');
@@ -134,14 +137,7 @@ describe('Hadoop IPC framing', () => {
           .string(5, '/a for client 127.0.0.1 already exists\n\tat org.apache…'),
       ),
     );
-    const client = new HadoopIpcClient({
-      host: '127.0.0.1',
-      port,
-      protocol: 'P',
-      protocolVersion: 1,
-      user: 'u',
-      timeoutMs: 5000,
-    });
+    const client = ipcClient(port);
     const err = await client.call('create', Buffer.alloc(0)).catch((e: unknown) => e);
     client.close();
     expect(err).toBeInstanceOf(HadoopRemoteError);
@@ -154,14 +150,7 @@ describe('Hadoop IPC framing', () => {
     server!.close();
     await once(server!, 'close');
     server = undefined;
-    const client = new HadoopIpcClient({
-      host: '127.0.0.1',
-      port,
-      protocol: 'P',
-      protocolVersion: 1,
-      user: 'u',
-      timeoutMs: 5000,
-    });
+    const client = ipcClient(port);
     await expect(client.call('x', Buffer.alloc(0))).rejects.toThrow(`cannot reach the HDFS namenode at 127.0.0.1:${port}: connection refused`);
   });
 });

@@ -2,7 +2,8 @@
 // the choice of backend from hdfs.path. Three backends: local and mounted file systems
 // (`file://` and plain paths: a local disk, NFS, HDFS-FUSE), HDFS natively (`hdfs://`) and HDFS
 // through WebHDFS (`webhdfs://`, `swebhdfs://`, or `hdfs://` with hdfs.webhdfsUrl).
-import { ConfigError } from '../../core/config.js';
+import { userInfo } from 'node:os';
+import { ConfigError, paramString, type Params } from '../../core/config.js';
 
 /**
  * Bytes made while they are written: `length` in all, yielded by `chunks()` a piece at a time;
@@ -83,4 +84,12 @@ export function addressOf(template: string, sink: string, webhdfsUrl?: string): 
   throw new ConfigError(
     `sink \`${sink}\`: the flowc runtime cannot write to \`${scheme}://\` paths (hdfs.path \`${template}\`); it writes to hdfs:// (natively), webhdfs:// and swebhdfs:// (through WebHDFS), file:// and plain local paths. Build this agent for Apache Flume to use other Hadoop file systems: flowc build --target properties`,
   );
+}
+
+/**
+ * The user both HDFS backends write as (simple authentication), as Hadoop's client decides it:
+ * hdfs.proxyUser, else HADOOP_USER_NAME, else the login user.
+ */
+export function hdfsUser(p: Params): string {
+  return paramString(p, 'hdfs.proxyUser') ?? process.env['HADOOP_USER_NAME'] ?? process.env['USER'] ?? userInfo().username;
 }

@@ -6,12 +6,11 @@
 // close), and small groups suffice. No Kerberos, no pipeline recovery: a failed datanode fails
 // the write, which rolls the take back; the file is closed by lease recovery and a new one opened.
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { ConfigError, paramNumber, paramString, type Params } from '../../core/config.js';
 import { HadoopIpcClient, HadoopRemoteError } from '../../lib/hadoop-ipc.js';
 import { CLIENT_PROTOCOL, NamenodeClient, type ServerDefaults } from '../../lib/hdfs-namenode.js';
 import { HdfsOutputStream } from '../../lib/hdfs-output.js';
-import type { ChunkedBytes, FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
+import { hdfsUser, type ChunkedBytes, type FileSystemAddress, type SinkFile, type SinkFileSystem } from './fs.js';
 
 /** Hadoop's default namenode RPC port (fs.defaultFS without a port). */
 export const DEFAULT_NAMENODE_PORT = 8020;
@@ -87,8 +86,7 @@ export function nativeHdfsFileSystem(address: FileSystemAddress, p: Params, sink
     throw new ConfigError(`sink \`${sink}\`: hdfs.path: ${(e as Error).message}`);
   }
   const timeoutMs = paramNumber(p, 'hdfs.callTimeout') ?? 30_000;
-  // As Hadoop's client, and as the WebHDFS backend: hdfs.proxyUser, else HADOOP_USER_NAME, else the OS user.
-  const user = paramString(p, 'hdfs.proxyUser') ?? process.env['HADOOP_USER_NAME'] ?? process.env['USER'] ?? userInfo().username;
+  const user = hdfsUser(p);
   const clientName = `DFSClient_NONMAPREDUCE_flowc_${randomBytes(6).toString('hex')}`;
   const ipc = new HadoopIpcClient({
     ...nnAddr,

@@ -5,7 +5,7 @@
 // default HTTP port (9870) on the host of an hdfs:// path, or `hdfs.webhdfsUrl`.
 import { ConfigError, paramNumber, paramString, type Params } from '../../core/config.js';
 import { WebHdfsClient, WebHdfsError, webHdfsTarget } from '../../lib/webhdfs.js';
-import type { ChunkedBytes, FileSystemAddress, SinkFile, SinkFileSystem } from './fs.js';
+import { hdfsUser, type ChunkedBytes, type FileSystemAddress, type SinkFile, type SinkFileSystem } from './fs.js';
 
 /**
  * At most this many transactions, or body bytes, a busy sink sends with one APPEND (the
@@ -46,8 +46,7 @@ export function webHdfsFileSystem(address: FileSystemAddress, p: Params, sink: s
   }
   const client = new WebHdfsClient({
     namenodes,
-    // As Hadoop's client: HADOOP_USER_NAME, else the login user; hdfs.proxyUser writes as that user.
-    user: paramString(p, 'hdfs.proxyUser') ?? process.env['HADOOP_USER_NAME'],
+    user: hdfsUser(p),
     timeoutMs: paramNumber(p, 'hdfs.callTimeout') ?? 30_000,
   });
   return {
